@@ -1,0 +1,1 @@
+"""gfmd-protection-bot: the conversation and its channels (Telegram, SMS, WhatsApp)."""

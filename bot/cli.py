@@ -1,0 +1,259 @@
+"""`gfmd-bot`: serve, chat, match, eval, content check/stamp, unanswered, telegram."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import tempfile
+from collections.abc import Sequence
+from pathlib import Path
+
+from bot.settings import Settings
+
+
+def _settings() -> Settings:
+    return Settings()
+
+
+def _load_knowledge(content_dir: Path) -> object:
+    from gfmd_info.knowledge import Knowledge
+    from gfmd_info.loader import ContentError
+
+    try:
+        return Knowledge.load(content_dir)
+    except ContentError as error:
+        for problem in error.problems:
+            print(problem, file=sys.stderr)
+        raise SystemExit(1) from None
+
+
+# -- match / eval ---------------------------------------------------------------------------
+
+
+def cmd_match(args: argparse.Namespace) -> int:
+    from gfmd_info.knowledge import Knowledge
+
+    knowledge = _load_knowledge(args.content or _settings().gfmd_content_dir)
+    assert isinstance(knowledge, Knowledge)
+    matcher = knowledge.matcher
+    if args.jsonl:
+        for line in sys.stdin:
+            if not line.strip():
+                continue
+            try:
+                row = json.loads(line)
+                text, lang = str(row.get("text", "")), row.get("lang")
+            except (json.JSONDecodeError, AttributeError):
+                text, lang = "", None
+            result = matcher.match(text, lang if isinstance(lang, str) else None)
+            print(json.dumps(result.as_json(), ensure_ascii=False), flush=True)
+        return 0
+    if args.text is None:
+        print("gfmd-bot match: give a text, or --jsonl to read lines on stdin", file=sys.stderr)
+        return 2
+    result = matcher.match(args.text, args.lang)
+    if args.json:
+        print(json.dumps(result.as_json(), ensure_ascii=False))
+    else:
+        print(
+            f"{result.topic or '-'}  decision={result.decision}  score={result.score:.2f}  "
+            f"lang={result.lang}  alternatives={','.join(result.alternatives)}"
+            + ("  EMERGENCY" if result.emergency else "")
+        )
+    return 0
+
+
+def cmd_eval(args: argparse.Namespace) -> int:
+    from gfmd_info.evaluation import evaluate, format_report, read_labelled
+    from gfmd_info.knowledge import Knowledge
+
+    knowledge = _load_knowledge(args.content or _settings().gfmd_content_dir)
+    assert isinstance(knowledge, Knowledge)
+    with open(args.file, encoding="utf-8") as handle:
+        report = evaluate(knowledge.matcher, read_labelled(handle), use_lang=not args.no_lang)
+    print(format_report(report))
+    if args.misses:
+        print("\nmisses:")
+        for message, result in report.misses:
+            print(
+                f"  {message.id} [{message.lang}] expected {','.join(sorted(message.expected))}"
+                f" got {result.topic or 'none'} ({result.decision}, {result.score:.2f})"
+            )
+    return 0
+
+
+# -- content -----------------------------------------------------------------------------------
+
+
+def cmd_content_check(args: argparse.Namespace) -> int:
+    from gfmd_info.content_check import check_content, format_report
+
+    settings = _settings()
+    content_dir = args.content or settings.gfmd_content_dir
+    locales_dir = args.locales or settings.gfmd_locales_dir
+    hints = _more_hints(locales_dir)
+    report = check_content(content_dir, locales_dir, more_hint=hints)
+    problems = _catalog_problems(locales_dir)
+    print(format_report(report))
+    for problem in problems:
+        print(problem)
+    return 1 if report.errors or problems else 0
+
+
+def _more_hints(locales_dir: Path) -> object:
+    from bot.i18n import CatalogError, Catalogs, available_languages
+
+    try:
+        catalogs = Catalogs(locales_dir, available_languages(locales_dir))
+    except CatalogError:
+        return None
+
+    def hint(lang: str) -> str:
+        return catalogs.words(lang)("Reply MORE for more.")
+
+    return hint
+
+
+def _catalog_problems(locales_dir: Path) -> list[str]:
+    from babel.messages.pofile import PoFileError, read_po
+
+    from bot.i18n import available_languages
+
+    problems: list[str] = []
+    languages = available_languages(locales_dir)
+    if "en" not in languages:
+        problems.append(f"{locales_dir}/en/LC_MESSAGES/messages.po:?: catalog: missing")
+    for lang in languages:
+        path = locales_dir / lang / "LC_MESSAGES" / "messages.po"
+        try:
+            with path.open("rb") as handle:
+                catalog = read_po(handle, abort_invalid=True)
+        except (PoFileError, ValueError, OSError) as error:
+            problems.append(f"{path}:?: catalog: cannot be read ({error})")
+            continue
+        if lang == "en":
+            continue
+        for message in catalog:
+            if not message.id:
+                continue
+            strings = message.string if isinstance(message.string, tuple) else (message.string,)
+            if not all(strings):
+                line = message.lineno or "?"
+                problems.append(f"{path}:{line}: msgstr: not translated: {message.id!r}")
+    return problems
+
+
+def cmd_content_stamp(args: argparse.Namespace) -> int:
+    from gfmd_info.content_check import stamp_language
+
+    content_dir = args.content or _settings().gfmd_content_dir
+    changed = stamp_language(content_dir, args.lang)
+    print(f"{changed} file(s) stamped in {args.lang}")
+    return 0
+
+
+def cmd_unanswered(args: argparse.Namespace) -> int:
+    from bot.state_store import open_store
+
+    store = open_store(_settings().database_url)
+    try:
+        for question in store.unanswered(args.limit):
+            print(f"{question.hits:>5}  {question.lang:<4} {question.text}")
+    finally:
+        store.close()
+    return 0
+
+
+# -- chat / serve / telegram ------------------------------------------------------------------
+
+
+def cmd_chat(args: argparse.Namespace) -> int:
+    from bot.chat import run_chat
+
+    settings = _settings()
+    with tempfile.TemporaryDirectory() as tmp:
+        settings = settings.model_copy(
+            update={"database_url": f"sqlite:///{tmp}/chat.sqlite3", "gfmd_var_dir": Path(tmp)}
+        )
+        return run_chat(settings, args.channel, args.lang, args.country, sys.stdin, sys.stdout)
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    from bot.server import serve
+
+    return serve(_settings(), args.host, args.port, args.workers)
+
+
+def cmd_telegram(args: argparse.Namespace) -> int:
+    from bot.channels import telegram
+
+    settings = _settings()
+    if args.telegram_command == "set-webhook":
+        return telegram.set_webhook_command(settings, args.drop_pending_updates)
+    return telegram.poll_command(settings)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="gfmd-bot", description=__doc__)
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    serve = sub.add_parser("serve", help="serve the webhooks, health and metrics")
+    serve.add_argument("--host", default="127.0.0.1")
+    serve.add_argument("--port", type=int, default=8000)
+    serve.add_argument("--workers", type=int, default=1)
+    serve.set_defaults(func=cmd_serve)
+
+    chat = sub.add_parser("chat", help="talk to the bot in the terminal")
+    chat.add_argument("--channel", choices=["sms", "telegram", "whatsapp"], default="sms")
+    chat.add_argument("--lang", default=None)
+    chat.add_argument("--country", default=None)
+    chat.set_defaults(func=cmd_chat)
+
+    match = sub.add_parser("match", help="the matcher alone")
+    match.add_argument("text", nargs="?")
+    match.add_argument("--lang", default=None)
+    match.add_argument("--json", action="store_true")
+    match.add_argument("--jsonl", action="store_true", help="read {text, lang?} lines on stdin")
+    match.add_argument("--content", type=Path, default=None)
+    match.set_defaults(func=cmd_match)
+
+    evaluate = sub.add_parser("eval", help="matcher accuracy on a labelled JSONL file")
+    evaluate.add_argument("file", type=Path)
+    evaluate.add_argument("--no-lang", action="store_true", help="do not pass the language")
+    evaluate.add_argument("--misses", action="store_true", help="list every wrong answer")
+    evaluate.add_argument("--content", type=Path, default=None)
+    evaluate.set_defaults(func=cmd_eval)
+
+    content = sub.add_parser("content", help="check or stamp content/")
+    content_sub = content.add_subparsers(dest="content_command", required=True)
+    check = content_sub.add_parser("check", help="validate content/ and locales/")
+    check.add_argument("--content", type=Path, default=None)
+    check.add_argument("--locales", type=Path, default=None)
+    check.set_defaults(func=cmd_content_check)
+    stamp = content_sub.add_parser("stamp", help="mark a language's translations up to date")
+    stamp.add_argument("lang")
+    stamp.add_argument("--content", type=Path, default=None)
+    stamp.set_defaults(func=cmd_content_stamp)
+
+    unanswered = sub.add_parser("unanswered", help="questions the bot could not answer")
+    unanswered.add_argument("--limit", type=int, default=50)
+    unanswered.set_defaults(func=cmd_unanswered)
+
+    telegram = sub.add_parser("telegram", help="register the webhook or poll")
+    telegram_sub = telegram.add_subparsers(dest="telegram_command", required=True)
+    set_webhook = telegram_sub.add_parser("set-webhook")
+    set_webhook.add_argument("--drop-pending-updates", action="store_true")
+    telegram_sub.add_parser("poll")
+    telegram.set_defaults(func=cmd_telegram)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    code: int = args.func(args)
+    return code
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

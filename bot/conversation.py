@@ -1,0 +1,465 @@
+"""The conversation: one `Inbound` in, one channel-neutral `Reply` out.
+
+Order of decisions for every message: opted out? control words (STOP first)? a chosen option
+(typed number or button)? otherwise the matcher, whose emergency flag comes before anything.
+Positions and transitions are in `bot.flow`; nothing here knows a channel's wire format.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import re
+from collections.abc import Callable
+from dataclasses import replace
+
+from bot.control_words import Control, ControlWords
+from bot.flow import Event, after, back_from
+from bot.i18n import Catalogs, Words, display_name, languages_for_country, negotiate
+from bot.messages import Block, BlockKind, Channel, Inbound, Option, Reply
+from bot.rendering import render_sms_pages
+from bot.state import Position, UserState
+from bot.state_store import Store
+from bot.topic_pages import fits_with, topic_pages
+from gfmd_info.knowledge import Knowledge
+from gfmd_info.matcher import EMERGENCY, Decision, MatchResult
+from gfmd_info.normalise import normalise
+
+log = logging.getLogger(__name__)
+
+RTL_LANGUAGES = frozenset({"ar", "ur", "fa", "ps", "he", "dv", "ckb", "sd", "ug", "yi"})
+_NUMBER = re.compile(r"^\s*(\d{1,3})\s*[.)]?\s*$")
+_LONG_DIGITS = re.compile(r"\d{4,}")
+UNANSWERED_MAX = 200
+
+
+def _(message: str) -> str:
+    """Mark a message for extraction; `Words` translates it per person."""
+    return message
+
+
+class Conversation:
+    def __init__(
+        self,
+        knowledge: Callable[[], Knowledge],
+        catalogs: Catalogs,
+        store: Store,
+        clock: Callable[[], dt.datetime] = lambda: dt.datetime.now(dt.UTC),
+    ) -> None:
+        self._knowledge = knowledge
+        self._catalogs = catalogs
+        self._controls = ControlWords(catalogs)
+        self._store = store
+        self._clock = clock
+
+    # -- entry point -------------------------------------------------------------------------
+
+    def handle(self, inbound: Inbound) -> Reply | None:
+        """The reply to `inbound`, or None while its sender has opted out."""
+        knowledge = self._knowledge()
+        stored = self._store.load(inbound.user_key)
+        state = stored or self._first_state(inbound, knowledge)
+        state = state.update(last_seen=self._clock().date())
+        if inbound.country_hint and not state.country:
+            state = state.update(country=inbound.country_hint)
+        turn = _Turn(self, knowledge, inbound, state, is_new=stored is None)
+        reply, new_state = turn.respond()
+        if new_state is None:
+            self._store.delete(inbound.user_key)
+        else:
+            self._store.save(inbound.user_key, new_state)
+        return reply
+
+    def _first_state(self, inbound: Inbound, knowledge: Knowledge) -> UserState:
+        languages = self.ui_languages(knowledge)
+        lang = negotiate(inbound.language_hint, languages)
+        if lang is None and inbound.country_hint:
+            lang = languages_for_country(inbound.country_hint, languages)[0]
+        return UserState(language=lang, country=inbound.country_hint)
+
+    def ui_languages(self, knowledge: Knowledge) -> list[str]:
+        """Languages a person can choose: full content and the bot's own words."""
+        return [
+            lang for lang in knowledge.content.text_languages if lang in self._catalogs.languages
+        ]
+
+    def words(self, lang: str | None) -> Words:
+        return self._catalogs.words(lang)
+
+    def recognise(self, text: str) -> Control | None:
+        return self._controls.recognise(text)
+
+    def record_unanswered(self, lang: str, text: str) -> None:
+        # No key, no time beyond the day: what people asked, never who asked it.
+        cleaned = _LONG_DIGITS.sub("#", normalise(text))[:UNANSWERED_MAX]
+        if cleaned:
+            self._store.record_unanswered(lang, cleaned, self._clock().date())
+
+    def delete(self, user_key: str) -> None:
+        self._store.delete(user_key)
+
+    def rate_limited(self, user_key: str, minutes: int) -> Reply:
+        """The one "please wait" a person gets when they cross the message limit."""
+        words = self._words_for(user_key)
+        text = words.plural(
+            "Too many messages. Please wait %(num)d minute.",
+            "Too many messages. Please wait %(num)d minutes.",
+            minutes,
+        ) % {"num": minutes}
+        return _short_reply(words.lang, text)
+
+    def media_only(self, user_key: str) -> Reply:
+        """A reply to a picture or voice note: the bot reads text only."""
+        words = self._words_for(user_key)
+        text = words(_("I can only read text. Please type your question."))
+        return _short_reply(words.lang, text)
+
+    def _words_for(self, user_key: str) -> Words:
+        state = self._store.load(user_key)
+        return self.words(state.language if state and state.language else None)
+
+
+def _short_reply(lang: str, text: str) -> Reply:
+    return Reply(blocks=(Block(BlockKind.TEXT, text),), language=lang, rtl=lang in RTL_LANGUAGES)
+
+
+class _Turn:
+    """One message from one person: the state it starts from and the reply it builds."""
+
+    def __init__(
+        self,
+        conversation: Conversation,
+        knowledge: Knowledge,
+        inbound: Inbound,
+        state: UserState,
+        is_new: bool,
+    ) -> None:
+        self.c = conversation
+        self.k = knowledge
+        self.inbound = inbound
+        self.state = state
+        self.is_new = is_new
+        self.lang = state.language or "en"
+        self.w = conversation.words(self.lang)
+
+    # -- dispatch ----------------------------------------------------------------------------
+
+    def respond(self) -> tuple[Reply | None, UserState | None]:
+        text = self.inbound.text or ""
+        control = None if self.inbound.option_id else self.c.recognise(text)
+        if self.state.opted_out:
+            if control in (Control.START, Control.YES):
+                self.state = self.state.update(opted_out=False)
+                return self._menu(self.w(_("Welcome back. Messages are on again.")))
+            return None, self.state
+        if control is Control.STOP:
+            self.state = self.state.update(opted_out=True, options=())
+            note = self.w(_("You will get no more messages. Send START to come back."))
+            return self._reply([Block(BlockKind.TEXT, note)]), self.state
+        if self.state.position is Position.CONFIRM_DELETE:
+            if control is Control.YES or self.inbound.option_id == "d:yes":
+                return self._deleted()
+            self.state = self.state.update(position=after(Event.DELETE_CANCELLED))
+            return self._menu(self.w(_("Nothing was deleted.")))
+        option = self._chosen_option(text)
+        if option is not None:
+            return self._choose(option)
+        if control is not None:
+            return self._control(control)
+        return self._free_text(text)
+
+    def _chosen_option(self, text: str) -> str | None:
+        if self.inbound.option_id:
+            return self.inbound.option_id
+        found = _NUMBER.match(text)
+        if not found:
+            return None
+        number = int(found.group(1))
+        if number == 0:
+            return "m:menu"
+        if 1 <= number <= len(self.state.options):
+            return self.state.options[number - 1]
+        return "x:out-of-range"
+
+    def _control(self, control: Control) -> tuple[Reply | None, UserState | None]:
+        match control:
+            case Control.START:
+                return self._menu(self.w(_("Messages are on.")))
+            case Control.MENU:
+                return self._menu()
+            case Control.LANGUAGE:
+                return self._ask_language()
+            case Control.MORE:
+                return self._more()
+            case Control.BACK:
+                return self._back()
+            case Control.HELP:
+                return self._help()
+            case Control.PRIVACY:
+                return self._privacy()
+            case Control.DELETE:
+                return self._ask_delete()
+            case Control.THANKS:
+                return self._menu(self.w(_("You are welcome. Stay safe.")))
+            case Control.GREETING:
+                if self.is_new or self.state.language is None:
+                    return self._ask_language(greet=True)
+                return self._menu(self.w(_("Hello. What do you need help with?")))
+        return self._free_text(self.inbound.text)
+
+    def _choose(self, option: str) -> tuple[Reply | None, UserState | None]:
+        kind, _sep, value = option.partition(":")
+        content = self.k.content
+        if kind == "l" and value in self.c.ui_languages(self.k):
+            return self._language_chosen(value)
+        if kind == "c" and any(c.id == value for c in content.categories):
+            return self._category(value)
+        if kind == "t" and value in content.topics:
+            return self._topic(value)
+        if kind == "m":
+            actions = {
+                "menu": self._menu,
+                "more": self._more,
+                "back": self._back,
+                "language": self._ask_language,
+            }
+            if value in actions:
+                return actions[value]()
+        if kind == "d" and value == "yes":
+            return self._ask_delete()
+        return self._menu(self.w(_("That number is not on the list.")))
+
+    # -- free text -----------------------------------------------------------------------------
+
+    def _free_text(self, text: str) -> tuple[Reply | None, UserState | None]:
+        result = self.k.matcher.match(text, self.state.language)
+        log.info(
+            "matched",
+            extra={
+                "event": "matched",
+                "topic": result.topic,
+                "decision": str(result.decision),
+                "lang": result.lang,
+                "emergency": result.emergency,
+            },
+        )
+        if self.is_new or self.state.language is None:
+            self._adopt_language(result)
+        if result.emergency:
+            return self._topic(EMERGENCY, urgent=True)
+        if result.decision is Decision.ANSWER and result.topic:
+            return self._topic(result.topic)
+        if result.decision is Decision.AMBIGUOUS and len(result.alternatives) > 1:
+            return self._ambiguous(result)
+        self.c.record_unanswered(result.lang or self.lang, text)
+        if self.is_new:
+            return self._ask_language(greet=True)
+        return self._menu(self.w(_("Sorry, I did not understand. Choose a topic:")))
+
+    def _adopt_language(self, result: MatchResult) -> None:
+        if result.lang and result.lang in self.c.ui_languages(self.k):
+            self._set_language(result.lang)
+
+    def _set_language(self, lang: str) -> None:
+        self.lang = lang
+        self.w = self.c.words(lang)
+        self.state = self.state.update(language=lang)
+
+    def _ambiguous(self, result: MatchResult) -> tuple[Reply | None, UserState | None]:
+        topics = result.alternatives[:3]
+        options = [Option(f"t:{t}", self.k.content.title(t, self.lang)) for t in topics]
+        self.state = self.state.update(position=after(Event.AMBIGUOUS))
+        prompt = self.w(_("Which of these is closest to your question?"))
+        return self._reply([Block(BlockKind.PROMPT, prompt)], options), self.state
+
+    # -- screens ----------------------------------------------------------------------------
+
+    def _menu(self, lead: str | None = None) -> tuple[Reply | None, UserState | None]:
+        content = self.k.content
+        options = [Option(f"c:{c.id}", self.w(_category_label(c.id))) for c in content.categories]
+        blocks = [Block(BlockKind.TEXT, lead)] if lead else []
+        blocks.append(Block(BlockKind.PROMPT, self.w(_("Choose a topic, or type your question."))))
+        self.state = self.state.update(position=after(Event.MENU), topic=None, page=0)
+        return self._reply(blocks, options), self.state
+
+    def _ask_language(self, greet: bool = False) -> tuple[Reply | None, UserState | None]:
+        languages = languages_for_country(self.state.country, self.c.ui_languages(self.k))
+        if self.state.language in languages:
+            languages.remove(self.state.language)
+            languages.insert(0, self.state.language)
+        options = [Option(f"l:{lang}", display_name(lang)) for lang in languages]
+        blocks = []
+        if greet:
+            blocks.append(
+                Block(
+                    BlockKind.TEXT,
+                    self.w(_("Hello. I give free information about your rights as a migrant.")),
+                )
+            )
+        blocks.append(Block(BlockKind.PROMPT, self.w(_("Choose your language:"))))
+        self.state = self.state.update(position=after(Event.ASK_LANGUAGE))
+        return self._reply(blocks, options), self.state
+
+    def _language_chosen(self, lang: str) -> tuple[Reply | None, UserState | None]:
+        self._set_language(lang)
+        self.state = self.state.update(position=after(Event.LANGUAGE_CHOSEN))
+        return self._menu()
+
+    def _category(self, category: str) -> tuple[Reply | None, UserState | None]:
+        topics = self.k.content.topics_in(category)
+        options = [Option(f"t:{t.id}", self.k.content.title(t.id, self.lang)) for t in topics]
+        self.state = self.state.update(
+            position=after(Event.CATEGORY_CHOSEN), category=category, topic=None, page=0
+        )
+        prompt = self.w(_category_label(category))
+        return self._reply([Block(BlockKind.TITLE, prompt)], options), self.state
+
+    def _topic(self, topic_id: str, urgent: bool = False) -> tuple[Reply | None, UserState | None]:
+        self.state = self.state.update(
+            position=after(Event.TOPIC_CHOSEN), topic=topic_id, page=0, urgent=urgent
+        )
+        return self._page(0, first=True)
+
+    def _more(self) -> tuple[Reply | None, UserState | None]:
+        if self.state.position is not Position.TOPIC or not self.state.topic:
+            return self._menu(self.w(_("There is nothing more to show here.")))
+        return self._page(self.state.page + 1, first=False)
+
+    def _page(self, page: int, first: bool) -> tuple[Reply | None, UserState | None]:
+        topic_id = self.state.topic or EMERGENCY
+        hint = self.w(_("Reply MORE for more."))
+        pages = topic_pages(
+            self.k.content,
+            topic_id,
+            self.lang,
+            self.state.country,
+            self.inbound.channel,
+            hint if self._is_sms() else "",
+        )
+        if page >= len(pages.pages):
+            return self._menu(self.w(_("That was all on this topic.")))
+        blocks: list[Block] = []
+        if first and self.state.urgent:
+            blocks.append(Block(BlockKind.URGENT, self._urgent_text()))
+        if first and pages.fallback:
+            notice = self.w(_("This topic is not translated yet; here it is in English."))
+            blocks.append(Block(BlockKind.NOTICE, notice))
+        blocks.append(Block(BlockKind.TEXT, pages.pages[page]))
+        last = page == len(pages.pages) - 1
+        options = self._page_options(topic_id, pages.pages[page], last)
+        self.state = self.state.update(page=page, position=after(Event.MORE))
+        # On SMS the MORE hint is already part of the page text.
+        reply = self._reply(blocks, options, urgent=first and self.state.urgent, more_hint="")
+        return reply, self.state
+
+    def _page_options(self, topic_id: str, page_text: str, last: bool) -> list[Option]:
+        menu = Option("m:menu", self.w(_("Main menu")))
+        if not last:
+            if self._is_sms():
+                return []
+            return [Option("m:more", self.w(_("More"))), menu]
+        related = [
+            Option(f"t:{t}", self.k.content.title(t, self.lang))
+            for t in self.k.content.topics[topic_id].related
+        ]
+        lines = "\n".join(f"{n}. {o.label}" for n, o in enumerate([*related, menu], 1))
+        if self._is_sms() and not fits_with(page_text, lines, self.inbound.channel):
+            return []
+        return [*related, menu]
+
+    def _urgent_text(self) -> str:
+        pack = self.k.content.language_pack(self.lang)
+        if pack.urgent is None:
+            return ""
+        number = self.k.content.emergency_number(self.state.country or "")
+        if number is not None:
+            return pack.urgent.with_number.replace("{number}", number.number)
+        return pack.urgent.without_number
+
+    def _back(self) -> tuple[Reply | None, UserState | None]:
+        target = back_from(self.state.position, self.state.category is not None)
+        if target is Position.CATEGORY and self.state.category:
+            return self._category(self.state.category)
+        return self._menu()
+
+    def _help(self) -> tuple[Reply | None, UserState | None]:
+        text = self.w(
+            _(
+                "Type your question in your own words, or a number from a list. "
+                "MENU: topics. MORE: next part. BACK: go back. LANGUAGE: change language. "
+                "PRIVACY: what we keep. DELETE: erase it. STOP: no more messages."
+            )
+        )
+        return self._reply([Block(BlockKind.TEXT, text)]), self.state
+
+    def _privacy(self) -> tuple[Reply | None, UserState | None]:
+        text = self.w(
+            _(
+                "We keep only your language, your country code and where you are in the menu, "
+                "under a code made from your number. We never keep your number, your name or "
+                "your messages. Your phone company and the app can see that you wrote to us. "
+                "Send DELETE to erase everything."
+            )
+        )
+        return self._reply([Block(BlockKind.TEXT, text)]), self.state
+
+    def _ask_delete(self) -> tuple[Reply | None, UserState | None]:
+        self.state = self.state.update(position=after(Event.DELETE_ASKED))
+        text = self.w(
+            _("Delete everything we keep about you? Reply YES to delete. Anything else keeps it.")
+        )
+        options = [Option("d:yes", self.w(_("Yes, delete")))]
+        return self._reply([Block(BlockKind.PROMPT, text)], options), self.state
+
+    def _deleted(self) -> tuple[Reply | None, UserState | None]:
+        text = self.w(_("Everything we kept about you is deleted. Write again any time."))
+        self.state = UserState(language=self.state.language)
+        return self._reply([Block(BlockKind.TEXT, text)]), None
+
+    # -- helpers ------------------------------------------------------------------------------
+
+    def _is_sms(self) -> bool:
+        return self.inbound.channel in (Channel.SMS, Channel.TERMINAL)
+
+    def _reply(
+        self,
+        blocks: list[Block],
+        options: list[Option] | None = None,
+        urgent: bool = False,
+        more_hint: str | None = None,
+    ) -> Reply:
+        """The reply, with the one-time disclaimer where it fits (on SMS: in the same page)."""
+        options = options or []
+        self.state = self.state.update(options=tuple(o.id for o in options))
+        reply = Reply(
+            blocks=tuple(b for b in blocks if b.text),
+            options=tuple(options),
+            urgent=urgent,
+            language=self.lang,
+            rtl=self.lang in RTL_LANGUAGES,
+            more_hint=self.w(_("Reply MORE for more.")) if more_hint is None else more_hint,
+            options_prompt=self.w(_("Reply with a number:")) if options else "",
+        )
+        disclaimer = self.k.content.language_pack(self.lang).disclaimer
+        if self.state.disclaimer_shown or not disclaimer or self.state.opted_out:
+            return reply
+        with_disclaimer = replace(
+            reply, blocks=(*reply.blocks, Block(BlockKind.NOTICE, disclaimer))
+        )
+        if self._is_sms() and len(render_sms_pages(with_disclaimer)) > (2 if urgent else 1):
+            return reply
+        self.state = self.state.update(disclaimer_shown=True)
+        return with_disclaimer
+
+
+def _category_label(category_id: str) -> str:
+    labels = {
+        "safety": _("Safety and danger"),
+        "health": _("Health"),
+        "work-and-pay": _("Work and pay"),
+        "housing-and-food": _("Housing and food"),
+        "papers-and-travel": _("Papers and travel"),
+        "family-and-children": _("Family and children"),
+        "rights-and-support": _("Rights and legal help"),
+    }
+    return labels.get(category_id, category_id)

@@ -1,0 +1,51 @@
+"""Prometheus metrics, one registry per app (so tests and reloads never collide)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram, generate_latest
+
+
+@dataclass
+class Metrics:
+    registry: CollectorRegistry = field(default_factory=CollectorRegistry)
+
+    def __post_init__(self) -> None:
+        r = self.registry
+        self.messages = Counter(
+            "gfmd_messages", "Messages answered", ["channel", "lang", "topic", "decision"], registry=r
+        )
+        self.unanswered = Counter(
+            "gfmd_unanswered", "Messages the matcher could not place", ["channel", "lang"], registry=r
+        )
+        self.duplicates = Counter(
+            "gfmd_duplicates", "Duplicate deliveries dropped", ["channel"], registry=r
+        )
+        self.rejected = Counter(
+            "gfmd_rejected_signatures", "Webhook calls refused as not genuine", ["channel"], registry=r
+        )
+        self.rate_limited = Counter(
+            "gfmd_rate_limited", "Messages over the per-sender limit", ["channel"], registry=r
+        )
+        self.ignored = Counter(
+            "gfmd_ignored_updates", "Deliveries ignored (unsupported kinds)", ["channel", "reason"], registry=r
+        )
+        self.latency = Histogram(
+            "gfmd_request_seconds",
+            "Webhook request latency",
+            ["route"],
+            buckets=(0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5),
+            registry=r,
+        )
+        self.content_version = Gauge(
+            "gfmd_content_info", "Content version in service", ["version"], registry=r
+        )
+        self.reloads = Counter("gfmd_content_reloads", "Content reloads", ["result"], registry=r)
+
+    def set_content_version(self, version: str) -> None:
+        self.content_version.clear()
+        self.content_version.labels(version=version).set(1)
+
+    def render(self) -> bytes:
+        return bytes(generate_latest(self.registry))

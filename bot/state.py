@@ -1,0 +1,58 @@
+"""What the bot remembers about one person, keyed by a pseudonymous key. Never message text."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from dataclasses import asdict, dataclass, field, replace
+from enum import StrEnum
+from typing import Any
+
+
+class Position(StrEnum):
+    """Where a person is in the conversation; transitions live in `bot.flow`."""
+
+    NEW = "new"
+    LANGUAGE = "language"
+    MENU = "menu"
+    CATEGORY = "category"
+    TOPIC = "topic"
+    CHOICE = "choice"
+    CONFIRM_DELETE = "confirm_delete"
+
+
+@dataclass(frozen=True)
+class UserState:
+    language: str | None = None
+    country: str | None = None
+    position: Position = Position.NEW
+    category: str | None = None
+    topic: str | None = None
+    page: int = 0
+    urgent: bool = False
+    # Option ids last offered, so that a typed number means the same as a button.
+    options: tuple[str, ...] = ()
+    opted_out: bool = False
+    disclaimer_shown: bool = False
+    last_seen: dt.date = field(default_factory=lambda: dt.datetime.now(dt.UTC).date())
+
+    def update(self, **changes: Any) -> UserState:
+        return replace(self, **changes)
+
+    def to_json(self) -> str:
+        data = asdict(self)
+        data["position"] = str(self.position)
+        data["options"] = list(self.options)
+        data["last_seen"] = self.last_seen.isoformat()
+        return json.dumps(data, separators=(",", ":"))
+
+    @classmethod
+    def from_json(cls, raw: str) -> UserState:
+        data = json.loads(raw)
+        known = {f for f in cls.__dataclass_fields__}
+        data = {k: v for k, v in data.items() if k in known}
+        data["position"] = Position(data.get("position", Position.NEW))
+        data["options"] = tuple(data.get("options", ()))
+        if "last_seen" in data:
+            data["last_seen"] = dt.date.fromisoformat(data["last_seen"])
+        return cls(**data)

@@ -1,0 +1,157 @@
+"""Where state lives: one SQL schema on SQLite (default) and PostgreSQL (several replicas).
+
+Stored: each person's `UserState` under an HMAC key, a fixed-window message counter per key,
+the ids of deliveries already handled (so a duplicate is answered once, across restarts and
+replicas), and, with no key at all, the normalised text of questions the bot could not answer.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import sqlite3
+import threading
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Protocol
+
+from bot.state import UserState
+
+SEEN_IDS_KEEP = dt.timedelta(days=7)
+
+SCHEMA = (
+    """CREATE TABLE IF NOT EXISTS user_state (
+        user_key TEXT PRIMARY KEY, state TEXT NOT NULL, updated_on TEXT NOT NULL)""",
+    """CREATE TABLE IF NOT EXISTS rate_window (
+        user_key TEXT PRIMARY KEY, window_start BIGINT NOT NULL, hits INTEGER NOT NULL)""",
+    """CREATE TABLE IF NOT EXISTS seen_delivery (
+        delivery_id TEXT PRIMARY KEY, seen_at BIGINT NOT NULL)""",
+    """CREATE TABLE IF NOT EXISTS unanswered (
+        lang TEXT NOT NULL, text TEXT NOT NULL, day TEXT NOT NULL, hits INTEGER NOT NULL,
+        PRIMARY KEY (lang, text, day))""",
+)
+
+
+@dataclass(frozen=True)
+class UnansweredQuestion:
+    lang: str
+    text: str
+    hits: int
+
+
+class Store(Protocol):
+    def load(self, key: str) -> UserState | None: ...
+    def save(self, key: str, state: UserState) -> None: ...
+    def delete(self, key: str) -> None: ...
+    def first_delivery(self, delivery_id: str, now: dt.datetime) -> bool: ...
+    def count_message(self, key: str, now: dt.datetime, window_seconds: int) -> int: ...
+    def record_unanswered(self, lang: str, text: str, day: dt.date) -> None: ...
+    def unanswered(self, limit: int = 50) -> list[UnansweredQuestion]: ...
+    def ping(self) -> None: ...
+    def close(self) -> None: ...
+
+
+class SqlStore:
+    """The store over any DB-API connection; `placeholder` is `?` (sqlite) or `%s` (psycopg)."""
+
+    def __init__(self, connection: Any, placeholder: str) -> None:
+        self._db = connection
+        self._ph = placeholder
+        self._lock = threading.Lock()
+        for statement in SCHEMA:
+            self._run(statement)
+
+    def _run(self, sql: str, params: Sequence[object] = ()) -> Any:
+        with self._lock:
+            cursor = self._db.cursor()
+            cursor.execute(sql.replace("?", self._ph), tuple(params))
+            rows = cursor.fetchall() if cursor.description else []
+            count = cursor.rowcount
+            self._db.commit()
+            cursor.close()
+            return rows, count
+
+    def load(self, key: str) -> UserState | None:
+        rows, _ = self._run("SELECT state FROM user_state WHERE user_key = ?", (key,))
+        return UserState.from_json(rows[0][0]) if rows else None
+
+    def save(self, key: str, state: UserState) -> None:
+        self._run(
+            "INSERT INTO user_state (user_key, state, updated_on) VALUES (?, ?, ?) "
+            "ON CONFLICT (user_key) DO UPDATE SET state = excluded.state, "
+            "updated_on = excluded.updated_on",
+            (key, state.to_json(), state.last_seen.isoformat()),
+        )
+
+    def delete(self, key: str) -> None:
+        self._run("DELETE FROM user_state WHERE user_key = ?", (key,))
+        self._run("DELETE FROM rate_window WHERE user_key = ?", (key,))
+
+    def first_delivery(self, delivery_id: str, now: dt.datetime) -> bool:
+        stamp = int(now.timestamp())
+        _, inserted = self._run(
+            "INSERT INTO seen_delivery (delivery_id, seen_at) VALUES (?, ?) "
+            "ON CONFLICT (delivery_id) DO NOTHING",
+            (delivery_id, stamp),
+        )
+        if inserted and stamp % 97 == 0:
+            self._run(
+                "DELETE FROM seen_delivery WHERE seen_at < ?",
+                (stamp - int(SEEN_IDS_KEEP.total_seconds()),),
+            )
+        return bool(inserted == 1)
+
+    def count_message(self, key: str, now: dt.datetime, window_seconds: int) -> int:
+        start = int(now.timestamp()) // window_seconds * window_seconds
+        self._run(
+            "INSERT INTO rate_window (user_key, window_start, hits) VALUES (?, ?, 1) "
+            "ON CONFLICT (user_key) DO UPDATE SET "
+            "hits = CASE WHEN rate_window.window_start = excluded.window_start "
+            "THEN rate_window.hits + 1 ELSE 1 END, window_start = excluded.window_start",
+            (key, start),
+        )
+        rows, _ = self._run("SELECT hits FROM rate_window WHERE user_key = ?", (key,))
+        return int(rows[0][0]) if rows else 1
+
+    def record_unanswered(self, lang: str, text: str, day: dt.date) -> None:
+        self._run(
+            "INSERT INTO unanswered (lang, text, day, hits) VALUES (?, ?, ?, 1) "
+            "ON CONFLICT (lang, text, day) DO UPDATE SET hits = unanswered.hits + 1",
+            (lang, text, day.isoformat()),
+        )
+
+    def unanswered(self, limit: int = 50) -> list[UnansweredQuestion]:
+        rows, _ = self._run(
+            "SELECT lang, text, SUM(hits) AS n FROM unanswered GROUP BY lang, text "
+            "ORDER BY n DESC, lang, text LIMIT ?",
+            (limit,),
+        )
+        return [UnansweredQuestion(str(r[0]), str(r[1]), int(r[2])) for r in rows]
+
+    def ping(self) -> None:
+        self._run("SELECT 1")
+
+    def close(self) -> None:
+        with self._lock:
+            self._db.close()
+
+
+def sqlite_path(database_url: str) -> Path:
+    """`sqlite:///var/x.db` is relative, `sqlite:////abs/x.db` absolute (as in SQLAlchemy)."""
+    rest = database_url.removeprefix("sqlite:///")
+    return Path(rest)
+
+
+def open_store(database_url: str) -> SqlStore:
+    if database_url.startswith("sqlite:///"):
+        path = sqlite_path(database_url)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        connection = sqlite3.connect(path, check_same_thread=False)
+        connection.execute("PRAGMA journal_mode=WAL")
+        connection.execute("PRAGMA busy_timeout=5000")
+        return SqlStore(connection, "?")
+    if database_url.startswith(("postgresql://", "postgres://")):
+        import psycopg
+
+        return SqlStore(psycopg.connect(database_url), "%s")
+    raise ValueError("DATABASE_URL must start with sqlite:/// or postgresql://")

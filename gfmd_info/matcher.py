@@ -1,0 +1,325 @@
+"""The intent matcher: which topic a message is about, in any shipped language, and danger first.
+
+How it scores (word-level evidence, not whole-sentence similarity):
+
+1. Every phrase and title of every topic, per language, is normalised (`normalise`), SMS
+   spellings expanded, clitics stripped, stopwords dropped, and cut into words and word pairs.
+   Each word gets a weight per topic: the share of its occurrences that fall in that topic,
+   times an inverse topic frequency, so that "gratuity" speaks loudly for one topic and
+   "work" softly for several.
+2. A message's words are resolved against the whole vocabulary of every language: exact words,
+   then typo- and inflection-tolerant neighbours (same first letters or one deletion away)
+   scored with rapidfuzz's Jaro-Winkler similarity, which rewards a shared beginning, as
+   inflected and misspelt words have ("pagado"/"pago", "pasport"/"passport").
+3. A topic's score in a language is the sum, over the message's words, of the best weighted
+   similarity; word pairs add their own evidence. The user's language counts fully; the best
+   other language adds a share, because people mix languages and borrow words.
+4. Danger comes first: a message containing an emergency term of any language (every word of
+   the term present, allowing small typos) is answered with `emergency` whatever else it says.
+
+Measured on ../shared/eval/dev.jsonl while building (figures in README and the issue note):
+a nearest-neighbour over whole phrases with token_set_ratio found about a fifth of the topics;
+word evidence with Jaro-Winkler neighbours is what carries over to new wording. Thresholds and
+weights below were chosen by `gfmd-bot eval` on that set.
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+import re
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from enum import StrEnum
+
+from rapidfuzz import process
+from rapidfuzz.distance import JaroWinkler
+
+from gfmd_info.matching_data import LanguageLexicon
+from gfmd_info.normalise import normalise
+
+EMERGENCY = "emergency"
+
+# Tuned on the dev set (see module docstring).
+MIN_FUZZY_LEN = 4
+FUZZY_CUTOFF = 0.88
+FUZZY_POWER = 3.0
+PAIR_WEIGHT = 0.6
+OTHER_LANGUAGE_SHARE = 0.6
+ANSWER_SCORE = 1.0
+ANSWER_MARGIN = 1.25
+AMBIGUOUS_SCORE = 1.0
+EMERGENCY_TERM_CUTOFF = 0.9
+MAX_WORDS = 60
+# A word seen in one phrase of a topic is weak evidence; in several, strong.
+SUPPORT = 3.0
+# The share of a message's words that the vocabulary knows scales its score: a message with
+# one stray known word among many unknown ones is probably not about any topic.
+COVERAGE_POWER = 1.0
+
+_DIGITS = re.compile(r"^\d+$")
+
+
+class Decision(StrEnum):
+    ANSWER = "answer"
+    AMBIGUOUS = "ambiguous"
+    NONE = "none"
+
+
+@dataclass(frozen=True)
+class MatchResult:
+    topic: str | None
+    score: float
+    decision: Decision
+    alternatives: tuple[str, ...]
+    lang: str | None
+    emergency: bool = False
+
+    def as_json(self) -> dict[str, object]:
+        return {
+            "topic": self.topic,
+            "score": round(self.score, 3),
+            "decision": str(self.decision),
+            "alternatives": list(self.alternatives),
+            "lang": self.lang,
+            "emergency": self.emergency,
+        }
+
+
+@dataclass(frozen=True)
+class _Term:
+    lang: str
+    words: tuple[str, ...]
+
+
+class _Language:
+    """One language's weighted vocabulary."""
+
+    def __init__(self, lexicon: LanguageLexicon, clitics: Sequence[str]) -> None:
+        self.spellings = {normalise(k): normalise(v) for k, v in lexicon.sms_spellings.items()}
+        self.stopwords = frozenset(w for s in lexicon.stopwords for w in normalise(s).split())
+        self.clitics = clitics
+        counts: dict[str, Counter[str]] = defaultdict(Counter)
+        for topic, phrases in lexicon.phrases.items():
+            for phrase in phrases:
+                words = self.words(phrase)
+                for feature in set(words) | set(_pairs(words)):
+                    counts[feature][topic] += 1
+        n_topics = max(len(lexicon.phrases), 1)
+        self.weights: dict[str, dict[str, float]] = {}
+        for feature, by_topic in counts.items():
+            total = sum(by_topic.values())
+            idf = math.log((n_topics + 1) / len(by_topic))
+            self.weights[feature] = {
+                t: (c / total) * idf * (1.0 - math.exp(-c / SUPPORT)) for t, c in by_topic.items()
+            }
+        self.lexicon = frozenset(self.weights) | self.stopwords | frozenset(self.spellings)
+
+    def words(self, text: str) -> list[str]:
+        out: list[str] = []
+        for raw in normalise(text).split()[:MAX_WORDS]:
+            for word in self.spellings.get(raw, raw).split():
+                word = _strip_clitic(word, self.clitics)
+                if word not in self.stopwords:
+                    out.append(word)
+        return out
+
+
+def _strip_clitic(word: str, clitics: Sequence[str]) -> str:
+    for clitic in clitics:
+        if word.startswith(clitic) and len(word) - len(clitic) >= 3:
+            return word[len(clitic) :]
+    return word
+
+
+def _pairs(words: Sequence[str]) -> list[str]:
+    return [f"{a} {b}" for a, b in itertools.pairwise(words)]
+
+
+def _deletions(word: str) -> set[str]:
+    return {word[:i] + word[i + 1 :] for i in range(len(word))}
+
+
+class Matcher:
+    """Built once from every language's lexicon; `match` is then pure and fast."""
+
+    def __init__(self, lexicons: Mapping[str, LanguageLexicon], default_lang: str = "en") -> None:
+        clitics = sorted(
+            {normalise(c) for lex in lexicons.values() for c in lex.clitics}, key=len, reverse=True
+        )
+        self._langs = {code: _Language(lex, clitics) for code, lex in lexicons.items()}
+        self._default_lang = default_lang if default_lang in self._langs else next(iter(lexicons))
+        self._topics = sorted({t for lex in lexicons.values() for t in lex.phrases})
+        vocabulary = {f for lang in self._langs.values() for f in lang.weights if " " not in f}
+        self._by_prefix: dict[str, list[str]] = defaultdict(list)
+        self._by_deletion: dict[str, list[str]] = defaultdict(list)
+        for word in vocabulary:
+            if len(word) >= MIN_FUZZY_LEN:
+                self._by_prefix[word[:3]].append(word)
+                for key in _deletions(word) | {word}:
+                    self._by_deletion[key].append(word)
+        self._vocabulary = frozenset(vocabulary)
+        self._neighbours: dict[str, tuple[tuple[str, float], ...]] = {}
+        self._terms = [
+            _Term(code, tuple(words))
+            for code, lex in lexicons.items()
+            for term in lex.emergency_terms
+            if (words := normalise(term).split())
+        ]
+
+    @property
+    def languages(self) -> list[str]:
+        return list(self._langs)
+
+    # -- words -----------------------------------------------------------------------------
+
+    def _resolve(self, word: str) -> tuple[tuple[str, float], ...]:
+        """Vocabulary words close to `word`, with their similarity (1.0 for the word itself)."""
+        cached = self._neighbours.get(word)
+        if cached is not None:
+            return cached
+        found: dict[str, float] = {}
+        if word in self._vocabulary:
+            found[word] = 1.0
+        if len(word) >= MIN_FUZZY_LEN:
+            candidates = set(self._by_prefix.get(word[:3], ()))
+            for key in _deletions(word) | {word}:
+                candidates.update(self._by_deletion.get(key, ()))
+            candidates.discard(word)
+            for cand, sim, _ in process.extract(
+                word,
+                list(candidates),
+                scorer=JaroWinkler.normalized_similarity,
+                score_cutoff=FUZZY_CUTOFF,
+                limit=None,
+            ):
+                found[cand] = float(sim) ** FUZZY_POWER
+        result = tuple(found.items())
+        if len(self._neighbours) < 200_000:
+            self._neighbours[word] = result
+        return result
+
+    # -- language ----------------------------------------------------------------------------
+
+    def detect_language(self, text: str) -> str | None:
+        """The shipped language whose words and function words cover most of the text."""
+        words = normalise(text).split()[:MAX_WORDS]
+        if not words:
+            return None
+        best, best_hits = None, 0.0
+        for code, lang in self._langs.items():
+            hits = sum(1.0 for w in words if w in lang.lexicon)
+            hits += 0.5 * sum(1.0 for w in words if w in lang.stopwords)
+            if hits > best_hits:
+                best, best_hits = code, hits
+        return best
+
+    # -- scoring -----------------------------------------------------------------------------
+
+    def _scores(self, code: str, text: str) -> tuple[dict[str, float], float]:
+        """Topic scores in one language, and the share of the message's words it knows."""
+        lang = self._langs[code]
+        words = lang.words(text)
+        scores: dict[str, float] = defaultdict(float)
+        known = 0
+        unique = list(dict.fromkeys(words))
+        for word in unique:
+            best: dict[str, float] = {}
+            for cand, sim in self._resolve(word):
+                for topic, weight in lang.weights.get(cand, {}).items():
+                    value = sim * weight
+                    if value > best.get(topic, 0.0):
+                        best[topic] = value
+            known += bool(best)
+            for topic, value in best.items():
+                scores[topic] += value
+        for pair in dict.fromkeys(_pairs(words)):
+            for topic, weight in lang.weights.get(pair, {}).items():
+                scores[topic] += PAIR_WEIGHT * weight
+        return scores, (known / len(unique) if unique else 0.0)
+
+    def _emergency_term(self, text: str) -> str | None:
+        words = normalise(text).split()[:MAX_WORDS]
+        if not words:
+            return None
+        present = set(words)
+        for term in self._terms:
+            if all(self._word_present(w, present) for w in term.words):
+                return term.lang
+        return None
+
+    def _word_present(self, word: str, present: set[str]) -> bool:
+        if word in present:
+            return True
+        if len(word) < 5:
+            return False
+        return any(
+            len(p) >= 4 and JaroWinkler.normalized_similarity(word, p) >= EMERGENCY_TERM_CUTOFF
+            for p in present
+        )
+
+    def match(self, text: str, lang: str | None = None) -> MatchResult:
+        """The best topic for `text`. Never raises, whatever the text."""
+        text = text[:2000]
+        words = normalise(text).split()
+        if not words or all(_DIGITS.match(w) for w in words):
+            return MatchResult(None, 0.0, Decision.NONE, (), lang)
+        user_lang = lang if lang in self._langs else self.detect_language(text)
+        term_lang = self._emergency_term(text)
+        if term_lang is not None:
+            return MatchResult(EMERGENCY, 1.0, Decision.ANSWER, (EMERGENCY,), term_lang, True)
+        combined, matched_lang = self._combined(text, user_lang)
+        ranked = sorted(combined.items(), key=lambda kv: (-kv[1], kv[0]))
+        if not ranked or ranked[0][1] <= 0:
+            return MatchResult(None, 0.0, Decision.NONE, (), user_lang)
+        best_topic, best = ranked[0]
+        second = ranked[1][1] if len(ranked) > 1 else 0.0
+        alternatives = tuple(t for t, s in ranked[:3] if s > 0)
+        if best >= ANSWER_SCORE and best >= ANSWER_MARGIN * second:
+            decision = Decision.ANSWER
+        elif best >= AMBIGUOUS_SCORE:
+            decision = Decision.AMBIGUOUS
+        else:
+            decision = Decision.NONE
+        emergency = best_topic == EMERGENCY and decision is Decision.ANSWER
+        return MatchResult(
+            best_topic if decision is not Decision.NONE else None,
+            best,
+            decision,
+            alternatives,
+            matched_lang,
+            emergency,
+        )
+
+    def _combined(self, text: str, user_lang: str | None) -> tuple[dict[str, float], str | None]:
+        per_lang: dict[str, dict[str, float]] = {}
+        for code in self._langs:
+            scores, coverage = self._scores(code, text)
+            factor = coverage**COVERAGE_POWER
+            per_lang[code] = {t: s * factor for t, s in scores.items()}
+        primary = per_lang.get(user_lang or "", {})
+        combined: dict[str, float] = defaultdict(float)
+        for topic, score in primary.items():
+            combined[topic] += score
+        best_other: dict[str, float] = defaultdict(float)
+        for code, scores in per_lang.items():
+            if code == user_lang:
+                continue
+            for topic, score in scores.items():
+                best_other[topic] = max(best_other[topic], score)
+        share = OTHER_LANGUAGE_SHARE if primary else 1.0
+        for topic, score in best_other.items():
+            combined[topic] += share * score
+        matched = user_lang
+        if not primary and per_lang:
+            matched = max(per_lang, key=lambda c: max(per_lang[c].values(), default=0.0))
+        return combined, matched
+
+    def match_many(self, items: Iterable[tuple[str, str | None]]) -> Iterable[MatchResult]:
+        for text, lang in items:
+            yield self.match(text, lang)
+
+    @property
+    def topics(self) -> list[str]:
+        return list(self._topics)
