@@ -1,23 +1,41 @@
-"""The FastAPI app factory: health, readiness, metrics, admin, and each channel's routes."""
+"""The FastAPI app factory: health, readiness, metrics, admin, and each channel's routes.
+
+The core routes live here; a channel hands the app its routes through `mount(app, runtime)`,
+which returns a `ChannelStatus` (live or not, and why). The app owns the runtime from then on:
+its lifespan starts each channel's own lifespan, reloads content on SIGHUP, and closes the store
+after the last request.
+"""
 
 from __future__ import annotations
 
+import asyncio
 import hmac
 import logging
-from collections.abc import AsyncIterator, Callable
-from contextlib import AbstractAsyncContextManager, AsyncExitStack, asynccontextmanager
+import signal
+import threading
+import time
+from collections.abc import AsyncIterator, Callable, Iterator, Sequence
+from contextlib import (
+    AbstractAsyncContextManager,
+    AsyncExitStack,
+    asynccontextmanager,
+    contextmanager,
+)
 from dataclasses import dataclass
 from typing import Annotated
 
 from fastapi import Depends, FastAPI, HTTPException, Request
 from fastapi.responses import JSONResponse, PlainTextResponse, Response
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from bot.metrics import Metrics
 from bot.runtime import Runtime, build_runtime
 from bot.settings import Settings
 
 log = logging.getLogger(__name__)
 
 LOOPBACK = frozenset({"127.0.0.1", "::1", "localhost", "testclient"})
+PROMETHEUS_TEXT = "text/plain; version=0.0.4; charset=utf-8"
 
 
 @dataclass(frozen=True)
@@ -26,6 +44,9 @@ class ChannelStatus:
     live: bool
     reason: str
     lifespan: Callable[[], AbstractAsyncContextManager[None]] | None = None
+
+
+ChannelMount = Callable[[FastAPI, Runtime], ChannelStatus]
 
 
 def get_runtime(request: Request) -> Runtime:
@@ -68,10 +89,11 @@ def _core_routes(app: FastAPI) -> None:
 
     @app.get("/metrics")
     def metrics(runtime: RuntimeDep) -> Response:
-        return Response(runtime.metrics.render(), media_type="text/plain; version=0.0.4")
+        return Response(runtime.metrics.render(), media_type=PROMETHEUS_TEXT)
 
     @app.post("/admin/reload")
     def reload_content(runtime: RuntimeDep, _admin: AdminDep) -> JSONResponse:
+        log.info("reload_requested", extra={"event": "reload_requested", "by": "http"})
         result = runtime.reload_content()
         body = {"reloaded": result.ok, "version": result.version, "problems": list(result.problems)}
         return JSONResponse(body, status_code=200 if result.ok else 422)
@@ -82,31 +104,131 @@ def _core_routes(app: FastAPI) -> None:
         return PlainTextResponse("\n".join(f"{q.hits}\t{q.lang}\t{q.text}" for q in rows))
 
 
-def create_app(settings: Settings, runtime: Runtime | None = None) -> FastAPI:
+class WebhookTiming:
+    """Latency of the channels' routes, by route template, and one log line per call.
+
+    Only routes a channel mounted are timed: core routes are polled by machines, and paths that
+    match no route (scanners) would make a label per path. The log line names the route
+    template, never the path or query as sent, nor the client's address.
+    """
+
+    def __init__(self, app: ASGIApp, metrics: Metrics, core_paths: frozenset[str]) -> None:
+        self.app = app
+        self.metrics = metrics
+        self.core_paths = core_paths
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        started = time.perf_counter()
+        status = 500
+
+        async def send_and_note_status(message: Message) -> None:
+            nonlocal status
+            if message["type"] == "http.response.start":
+                status = message["status"]
+            await send(message)
+
+        try:
+            await self.app(scope, receive, send_and_note_status)
+        finally:
+            route = getattr(scope.get("route"), "path", None)
+            if isinstance(route, str) and route not in self.core_paths:
+                elapsed = time.perf_counter() - started
+                self.metrics.latency.labels(route=route).observe(elapsed)
+                log.info(
+                    "webhook_request",
+                    extra={
+                        "event": "webhook_request",
+                        "route": route,
+                        "method": scope.get("method", ""),
+                        "status": status,
+                        "ms": round(elapsed * 1000, 1),
+                    },
+                )
+
+
+@contextmanager
+def reload_on_sighup(runtime: Runtime) -> Iterator[None]:
+    """SIGHUP reloads the content, off the event loop. Only the main thread can take signals,
+    so under a test client (which runs the app in another thread) this does nothing."""
+    if threading.current_thread() is not threading.main_thread() or not hasattr(signal, "SIGHUP"):
+        yield
+        return
+    loop = asyncio.get_running_loop()
+
+    def reload() -> None:
+        try:
+            runtime.reload_content()
+        except Exception:  # never let a reload take the server down
+            log.exception("content_reload_failed", extra={"event": "content_reload_failed"})
+
+    def on_sighup() -> None:
+        log.info("reload_requested", extra={"event": "reload_requested", "by": "SIGHUP"})
+        loop.run_in_executor(None, reload)
+
+    loop.add_signal_handler(signal.SIGHUP, on_sighup)
+    try:
+        yield
+    finally:
+        loop.remove_signal_handler(signal.SIGHUP)
+
+
+def default_channels() -> list[ChannelMount]:
     from bot.channels import sms, telegram
 
+    return [sms.mount, telegram.mount]
+
+
+def create_app(
+    settings: Settings,
+    runtime: Runtime | None = None,
+    channels: Sequence[ChannelMount] | None = None,
+) -> FastAPI:
+    """The whole bot as one ASGI app. `channels` defaults to SMS and Telegram."""
     runtime = runtime or build_runtime(settings)
     statuses: list[ChannelStatus] = []
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        async with AsyncExitStack() as stack:
-            for status in statuses:
-                if status.lifespan is not None:
-                    await stack.enter_async_context(status.lifespan())
-            yield
-        runtime.close()
+        try:
+            async with AsyncExitStack() as stack:
+                for status in statuses:
+                    if status.lifespan is not None:
+                        await stack.enter_async_context(status.lifespan())
+                stack.enter_context(reload_on_sighup(runtime))
+                log.info(
+                    "serving",
+                    extra={"event": "serving", "version": runtime.knowledge().content.version},
+                )
+                yield
+        finally:
+            runtime.close()
+            log.info("stopped", extra={"event": "stopped"})
 
-    app = FastAPI(title="gfmd-protection-bot", lifespan=lifespan, docs_url=None, redoc_url=None)
+    app = FastAPI(
+        title="gfmd-protection-bot",
+        lifespan=lifespan,
+        docs_url=None,
+        redoc_url=None,
+        openapi_url=None,
+    )
     app.state.runtime = runtime
     _core_routes(app)
-    statuses.append(sms.mount(app, runtime))
-    statuses.append(telegram.mount(app, runtime))
+    core_paths = frozenset(getattr(route, "path", "") for route in app.routes)
+    for mount in default_channels() if channels is None else channels:
+        statuses.append(mount(app, runtime))
     app.state.channels = statuses
+    app.add_middleware(WebhookTiming, metrics=runtime.metrics, core_paths=core_paths)
     for status in statuses:
         log.info(
             "channel_status",
-            extra={"event": "channel_status", "channel": status.name, "live": status.live,
-                   "reason": status.reason},
+            extra={
+                "event": "channel_status",
+                "channel": status.name,
+                "live": status.live,
+                "reason": status.reason,
+            },
         )
     return app

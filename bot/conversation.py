@@ -141,6 +141,7 @@ class _Turn:
         self.is_new = is_new
         self.lang = state.language or "en"
         self.w = conversation.words(self.lang)
+        self.decision = "control"
 
     # -- dispatch ----------------------------------------------------------------------------
 
@@ -157,7 +158,7 @@ class _Turn:
             note = self.w(_("You will get no more messages. Send START to come back."))
             return self._reply([Block(BlockKind.TEXT, note)]), self.state
         if self.state.position is Position.CONFIRM_DELETE:
-            if control is Control.YES or self.inbound.option_id == "d:yes":
+            if control is Control.YES or self._chosen_option(text) == "d:yes":
                 return self._deleted()
             self.state = self.state.update(position=after(Event.DELETE_CANCELLED))
             return self._menu(self.w(_("Nothing was deleted.")))
@@ -245,6 +246,7 @@ class _Turn:
         )
         if self.is_new or self.state.language is None:
             self._adopt_language(result)
+        self.decision = "emergency" if result.emergency else str(result.decision)
         if result.emergency:
             return self._topic(EMERGENCY, urgent=True)
         if result.decision is Decision.ANSWER and result.topic:
@@ -405,8 +407,9 @@ class _Turn:
 
     def _ask_delete(self) -> tuple[Reply | None, UserState | None]:
         self.state = self.state.update(position=after(Event.DELETE_ASKED))
+        # Not YES on SMS: Twilio treats YES as its own opt-in keyword and answers it itself.
         text = self.w(
-            _("Delete everything we keep about you? Reply YES to delete. Anything else keeps it.")
+            _("Delete everything we keep about you? Reply 1 to delete. Anything else keeps it.")
         )
         options = [Option("d:yes", self.w(_("Yes, delete")))]
         return self._reply([Block(BlockKind.PROMPT, text)], options), self.state
@@ -439,17 +442,35 @@ class _Turn:
             rtl=self.lang in RTL_LANGUAGES,
             more_hint=self.w(_("Reply MORE for more.")) if more_hint is None else more_hint,
             options_prompt=self.w(_("Reply with a number:")) if options else "",
+            topic=self.state.topic if self.state.position is Position.TOPIC else None,
+            decision=self.decision,
         )
         disclaimer = self.k.content.language_pack(self.lang).disclaimer
-        if self.state.disclaimer_shown or not disclaimer or self.state.opted_out:
-            return reply
-        with_disclaimer = replace(
-            reply, blocks=(*reply.blocks, Block(BlockKind.NOTICE, disclaimer))
-        )
-        if self._is_sms() and len(render_sms_pages(with_disclaimer)) > (2 if urgent else 1):
-            return reply
-        self.state = self.state.update(disclaimer_shown=True)
-        return with_disclaimer
+        if disclaimer and not self.state.disclaimer_shown and not self.state.opted_out:
+            notice = Block(BlockKind.NOTICE, disclaimer)
+            with_disclaimer = replace(reply, blocks=(*reply.blocks, notice))
+            if not self._is_sms() or _fits_sms(with_disclaimer):
+                self.state = self.state.update(disclaimer_shown=True)
+                return with_disclaimer
+        return _fit_sms(reply) if self._is_sms() else reply
+
+
+def _fits_sms(reply: Reply) -> bool:
+    return len(render_sms_pages(reply)) <= (2 if reply.urgent else 1)
+
+
+def _fit_sms(reply: Reply) -> Reply:
+    """One SMS page (two when urgent): prompts go before anything that informs."""
+    if _fits_sms(reply):
+        return reply
+    informing = tuple(b for b in reply.blocks if b.kind is not BlockKind.PROMPT)
+    for candidate in (
+        replace(reply, blocks=informing),
+        replace(reply, blocks=informing, options_prompt=""),
+    ):
+        if candidate.blocks and _fits_sms(candidate):
+            return candidate
+    return reply
 
 
 def _category_label(category_id: str) -> str:

@@ -1,14 +1,37 @@
-"""JSON-lines logging. Records carry ids and decisions, never text, numbers or chat ids."""
+"""JSON-lines logging. Records carry ids and decisions, never text, numbers or chat ids.
+
+Our own records put what they mean in `extra` fields (`event`, `topic`, `decision`, ...), chosen
+at the call site. Libraries log free text; as a last line of defence, a record's message has any
+Telegram bot token, and any run of seven or more digits (a phone number, a chat id), masked
+before it is written.
+"""
 
 from __future__ import annotations
 
 import json
 import logging
+import re
 import sys
-from typing import Any
+from typing import Any, TextIO
 
 # Attributes every LogRecord has; anything else was passed in `extra` and is logged as a field.
-_STANDARD = set(logging.LogRecord("", 0, "", 0, "", None, None).__dict__) | {"message", "asctime"}
+# `color_message` is uvicorn's coloured copy of the message.
+_STANDARD = set(logging.LogRecord("", 0, "", 0, "", None, None).__dict__) | {
+    "message",
+    "asctime",
+    "color_message",
+}
+_BOT_TOKEN = re.compile(r"\d{5,}:[A-Za-z0-9_-]{30,}")
+_LONG_DIGITS = re.compile(r"\d{7,}")
+MASK = "<digits>"
+TOKEN_MASK = "<token>"
+
+# Libraries that log request URLs (the Bot API's carry the token), bodies, or client addresses.
+QUIET_LOGGERS = ("httpx", "httpcore", "telegram", "twilio", "hpack", "multipart")
+
+
+def redact(text: str) -> str:
+    return _LONG_DIGITS.sub(MASK, _BOT_TOKEN.sub(TOKEN_MASK, text))
 
 
 class JsonLines(logging.Formatter):
@@ -17,7 +40,7 @@ class JsonLines(logging.Formatter):
             "ts": self.formatTime(record, "%Y-%m-%dT%H:%M:%S"),
             "level": record.levelname.lower(),
             "logger": record.name,
-            "msg": record.getMessage(),
+            "msg": redact(record.getMessage()),
         }
         for key, value in record.__dict__.items():
             if key not in _STANDARD and not key.startswith("_"):
@@ -28,12 +51,21 @@ class JsonLines(logging.Formatter):
         return json.dumps(data, ensure_ascii=False, default=str)
 
 
-def configure(level: str = "INFO") -> None:
-    handler = logging.StreamHandler(sys.stderr)
+def configure(level: str = "INFO", stream: TextIO | None = None) -> None:
+    """Every record, ours and the libraries', as one JSON line on stderr (or `stream`)."""
+    handler = logging.StreamHandler(stream or sys.stderr)
     handler.setFormatter(JsonLines())
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(level.upper())
-    # Libraries that log request URLs (which carry the bot token) or bodies stay quiet.
-    for noisy in ("httpx", "httpcore", "telegram", "twilio", "uvicorn.access"):
+    for noisy in QUIET_LOGGERS:
         logging.getLogger(noisy).setLevel(logging.WARNING)
+    # uvicorn logs through the root handler; its access log (paths with query strings, client
+    # addresses) is off, and stays off even if someone turns it on in uvicorn's settings.
+    for name in ("uvicorn", "uvicorn.error"):
+        logging.getLogger(name).handlers.clear()
+        logging.getLogger(name).propagate = True
+    access = logging.getLogger("uvicorn.access")
+    access.handlers.clear()
+    access.propagate = False
+    access.disabled = True

@@ -67,3 +67,7 @@ class Reply:
     more_hint: str = ""
     # Localised lead-in for numbered options on text channels, e.g. "Reply with a number:".
     options_prompt: str = ""
+    # What the reply answers, for metrics and logs: a topic id and how it was reached
+    # ("answer", "ambiguous", "none", "emergency", "menu", "control"...). Never user text.
+    topic: str | None = None
+    decision: str = "control"

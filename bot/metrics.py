@@ -1,10 +1,16 @@
-"""Prometheus metrics, one registry per app (so tests and reloads never collide)."""
+"""Prometheus metrics, one registry per app (so tests and reloads never collide).
+
+Labels are ids and decisions only, from small fixed sets: never a number, chat id or text.
+With `--workers N` each worker process counts its own requests.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 
 from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram, generate_latest
+
+LATENCY_BUCKETS = (0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5)
 
 
 @dataclass
@@ -14,28 +20,40 @@ class Metrics:
     def __post_init__(self) -> None:
         r = self.registry
         self.messages = Counter(
-            "gfmd_messages", "Messages answered", ["channel", "lang", "topic", "decision"], registry=r
+            "gfmd_messages",
+            "Messages handled, by channel, language, topic and decision",
+            ["channel", "lang", "topic", "decision"],
+            registry=r,
         )
         self.unanswered = Counter(
-            "gfmd_unanswered", "Messages the matcher could not place", ["channel", "lang"], registry=r
+            "gfmd_unanswered",
+            "Messages the matcher could not place",
+            ["channel", "lang"],
+            registry=r,
         )
         self.duplicates = Counter(
             "gfmd_duplicates", "Duplicate deliveries dropped", ["channel"], registry=r
         )
         self.rejected = Counter(
-            "gfmd_rejected_signatures", "Webhook calls refused as not genuine", ["channel"], registry=r
+            "gfmd_rejected_signatures",
+            "Webhook calls refused as not genuine",
+            ["channel"],
+            registry=r,
         )
         self.rate_limited = Counter(
             "gfmd_rate_limited", "Messages over the per-sender limit", ["channel"], registry=r
         )
         self.ignored = Counter(
-            "gfmd_ignored_updates", "Deliveries ignored (unsupported kinds)", ["channel", "reason"], registry=r
+            "gfmd_ignored_updates",
+            "Deliveries ignored (unsupported kinds)",
+            ["channel", "reason"],
+            registry=r,
         )
         self.latency = Histogram(
             "gfmd_request_seconds",
-            "Webhook request latency",
+            "Webhook request latency, by route template",
             ["route"],
-            buckets=(0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5),
+            buckets=LATENCY_BUCKETS,
             registry=r,
         )
         self.content_version = Gauge(

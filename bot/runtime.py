@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from bot.conversation import Conversation
-from bot.i18n import Catalogs, CatalogError, available_languages
+from bot.i18n import CatalogError, Catalogs, available_languages
 from bot.metrics import Metrics
 from bot.settings import Settings
 from bot.state_store import Store, open_store
@@ -17,6 +17,16 @@ from gfmd_info.knowledge import Knowledge
 from gfmd_info.loader import ContentError
 
 log = logging.getLogger(__name__)
+
+
+def problem_lines(error: ContentError | CatalogError | OSError) -> tuple[str, ...]:
+    """Why content or catalogs cannot be served, one `file:line: field: message` line each."""
+    if isinstance(error, ContentError):
+        return tuple(str(p) for p in error.problems if p.severity == "error")
+    if isinstance(error, OSError):
+        where = error.filename or "?"
+        return (f"{where}:?: file: cannot be read ({error.strerror or type(error).__name__})",)
+    return (str(error),)
 
 
 @dataclass(frozen=True)
@@ -42,11 +52,15 @@ class KnowledgeHolder:
         with self._lock:
             try:
                 fresh = Knowledge.load(self.content_dir)
-            except ContentError as error:
-                self.last_error = tuple(str(p) for p in error.problems)
+            except (ContentError, OSError) as error:
+                self.last_error = problem_lines(error)
                 log.error(
                     "content_reload_refused",
-                    extra={"event": "content_reload_refused", "problems": list(self.last_error)},
+                    extra={
+                        "event": "content_reload_refused",
+                        "version": self._current.content.version,
+                        "problems": list(self.last_error),
+                    },
                 )
                 return ReloadResult(False, self._current.content.version, self.last_error)
             self._current = fresh
@@ -94,7 +108,8 @@ class Runtime:
 
 def build_runtime(settings: Settings) -> Runtime:
     """Raises ContentError or CatalogError when the shipped content or catalogs are broken."""
-    knowledge = KnowledgeHolder(settings.gfmd_content_dir, Knowledge.load(settings.gfmd_content_dir))
+    content_dir = settings.gfmd_content_dir
+    knowledge = KnowledgeHolder(content_dir, Knowledge.load(content_dir))
     languages = available_languages(settings.gfmd_locales_dir)
     if not languages:
         raise CatalogError(f"{settings.gfmd_locales_dir}: no catalogs found")

@@ -21,6 +21,10 @@ TOPIC_ID_PATTERN = r"^[a-z][a-z0-9]*(-[a-z0-9]+)*$"
 SECTION_REF_PATTERN = r"^(I\.A|I\.B|I\.C\.(1[0-2]|[1-9])|II)$"
 
 NonEmpty = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
+Title = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=TITLE_MAX)]
+SectionText = Annotated[
+    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=SECTION_MAX)
+]
 TopicId = Annotated[str, StringConstraints(pattern=TOPIC_ID_PATTERN)]
 SectionRef = Annotated[str, StringConstraints(pattern=SECTION_REF_PATTERN)]
 CountryCode = Annotated[str, StringConstraints(pattern=r"^[A-Z]{2}$")]
@@ -82,13 +86,13 @@ class Status(StrEnum):
 
 class Section(Strict):
     heading: NonEmpty
-    text: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=SECTION_MAX)]
+    text: SectionText
 
 
 class TopicText(Strict):
     """One topic in one language (``content/<lang>/<topic-id>.yaml``)."""
 
-    title: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=TITLE_MAX)] | None = None
+    title: Title | None = None
     summary: NonEmpty | None = None
     sections: list[Section] = Field(default_factory=list)
     phrases: list[NonEmpty] = Field(min_length=PHRASES_MIN)

@@ -1,0 +1,82 @@
+"""Danger-now detection: emergency terms of every language, checked before any topic.
+
+A term matches when every one of its words is in the message (as often as the term repeats
+it). Small typos are forgiven in the user's own language only: across languages a one-letter
+difference is often another word (Indonesian "tolong", help, is not Tagalog "tulong").
+Another language's term counts only where its words mean nothing else in the user's language.
+Terms are indexed by word, so a message only checks the terms that share a word with it.
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from collections.abc import Container, Iterable, Mapping, Sequence
+from dataclasses import dataclass
+
+from rapidfuzz.distance import Levenshtein
+
+from gfmd_info.normalise import normalise
+
+# Shorter words are too easily another word after one typo ("dice" and "dicekik").
+TYPO_MIN_LEN = 6
+
+
+@dataclass(frozen=True)
+class DangerTerm:
+    lang: str
+    needed: Mapping[str, int]
+
+
+def _deletions(word: str) -> set[str]:
+    return {word[:i] + word[i + 1 :] for i in range(len(word))} | {word}
+
+
+class DangerTerms:
+    def __init__(self, terms_by_lang: Mapping[str, Iterable[str]]) -> None:
+        self._terms: list[DangerTerm] = []
+        self._by_word: dict[str, list[int]] = defaultdict(list)
+        self._by_deletion: dict[str, set[str]] = defaultdict(set)
+        for lang, terms in terms_by_lang.items():
+            for term in terms:
+                words = normalise(term).split()
+                if not words:
+                    continue
+                index = len(self._terms)
+                self._terms.append(DangerTerm(lang, Counter(words)))
+                for word in set(words):
+                    self._by_word[word].append(index)
+                    if len(word) >= TYPO_MIN_LEN:
+                        for key in _deletions(word):
+                            self._by_deletion[key].add(word)
+
+    def find(
+        self,
+        words: Sequence[str],
+        user_lang: str | None,
+        user_vocabulary: Container[str] = frozenset(),
+    ) -> str | None:
+        """The language of the first term present in normalised `words`, or None.
+
+        Another language's term counts only where its words mean nothing else in the user's
+        language (Spanish "auxilio", help, is Brazilian "auxilio", a benefit).
+        """
+        present = Counter(words)
+        typos: dict[str, str] = {}  # term word -> the message word one typo away from it
+        for word in present:
+            if len(word) >= TYPO_MIN_LEN - 1:
+                for key in _deletions(word):
+                    for near in self._by_deletion.get(key, ()):
+                        if near not in present and Levenshtein.distance(word, near) <= 1:
+                            typos.setdefault(near, word)
+        candidates = sorted({i for w in (*present, *typos) for i in self._by_word.get(w, ())})
+        for index in candidates:
+            term = self._terms[index]
+            foreign = term.lang != user_lang
+            if foreign and any(w in user_vocabulary for w in term.needed):
+                continue
+            if all(
+                present[w] >= n or (n == 1 and term.lang == user_lang and w in typos)
+                for w, n in term.needed.items()
+            ):
+                return term.lang
+        return None

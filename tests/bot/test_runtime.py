@@ -1,0 +1,159 @@
+from __future__ import annotations
+
+import re
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from prometheus_client.parser import text_string_to_metric_families
+
+from bot.i18n import CatalogError
+from bot.messages import Channel, Inbound
+from bot.runtime import Runtime, build_runtime, problem_lines
+from bot.settings import Settings
+from gfmd_info.loader import ContentError
+
+REPO = Path(__file__).resolve().parents[2]
+QUESTION = "my boss did not pay me"
+MARKER = "Reload marker ZEBRA. Keep your payslips."
+
+
+def settings_for(content: Path, tmp_path: Path, **changes: object) -> Settings:
+    values: dict[str, object] = {
+        "gfmd_content_dir": content,
+        "gfmd_locales_dir": REPO / "locales",
+        "gfmd_var_dir": tmp_path / "var",
+        "database_url": f"sqlite:///{tmp_path}/state.sqlite3",
+        "gfmd_bot_secret": "test-secret",
+        **changes,
+    }
+    return Settings(_env_file=None, **values)  # type: ignore[arg-type]
+
+
+def copy_content(tmp_path: Path) -> Path:
+    target = tmp_path / "content"
+    shutil.copytree(REPO / "content", target)
+    return target
+
+
+def set_english_summary(content: Path, topic: str, summary: str) -> Path:
+    path = content / "en" / f"{topic}.yaml"
+    text = path.read_text(encoding="utf-8")
+    pattern = r"^summary: .*\n(?:  .*\n)*"
+    edited = re.sub(pattern, f"summary: {summary}\n", text, count=1, flags=re.M)
+    assert edited != text
+    path.write_text(edited, encoding="utf-8")
+    return path
+
+
+def break_yaml(path: Path) -> None:
+    text = path.read_text(encoding="utf-8")
+    path.write_text(re.sub(r"^title: ", "title: [", text, count=1, flags=re.M), encoding="utf-8")
+
+
+def answer(runtime: Runtime, who: str, text: str = QUESTION) -> str:
+    key = runtime.user_key(Channel.SMS, who)
+    reply = runtime.conversation.handle(Inbound(Channel.SMS, key, text))
+    assert reply is not None
+    return "\n".join(block.text for block in reply.blocks)
+
+
+def metric(runtime: Runtime, name: str, **labels: str) -> float:
+    for family in text_string_to_metric_families(runtime.metrics.render().decode()):
+        for sample in family.samples:
+            if sample.name == name and all(sample.labels.get(k) == v for k, v in labels.items()):
+                return float(sample.value)
+    return 0.0
+
+
+@pytest.fixture
+def runtime(tmp_path: Path) -> Iterator[Runtime]:
+    built = build_runtime(settings_for(copy_content(tmp_path), tmp_path))
+    yield built
+    built.close()
+
+
+def test_a_fresh_runtime_is_ready_and_reports_its_content_version(runtime: Runtime) -> None:
+    assert runtime.readiness() == []
+    version = runtime.knowledge().content.version
+    assert metric(runtime, "gfmd_content_info", version=version) == 1.0
+
+
+def test_a_good_edit_is_in_the_next_answer_after_a_reload(runtime: Runtime) -> None:
+    before = runtime.knowledge().content.version
+    assert MARKER not in answer(runtime, "+14155550100")
+    set_english_summary(runtime.knowledge.content_dir, "unpaid-wages", MARKER)
+
+    result = runtime.reload_content()
+
+    assert result.ok and result.problems == ()
+    assert result.version != before
+    assert MARKER in answer(runtime, "+14155550101")
+    assert runtime.readiness() == []
+    assert metric(runtime, "gfmd_content_reloads_total", result="ok") == 1.0
+    assert metric(runtime, "gfmd_content_info", version=result.version) == 1.0
+    assert metric(runtime, "gfmd_content_info", version=before) == 0.0
+
+
+def test_a_broken_edit_changes_nothing_and_is_reported_with_file_and_line(
+    runtime: Runtime, caplog: pytest.LogCaptureFixture
+) -> None:
+    before = runtime.knowledge().content.version
+    first_answer = answer(runtime, "+14155550100")
+    path = set_english_summary(runtime.knowledge.content_dir, "unpaid-wages", MARKER)
+    break_yaml(path)
+
+    result = runtime.reload_content()
+
+    assert not result.ok
+    assert result.version == before
+    assert any(re.search(r"en/unpaid-wages\.yaml:\d+: yaml:", p) for p in result.problems)
+    assert answer(runtime, "+14155550101") == first_answer
+    reasons = runtime.readiness()
+    assert reasons and all(r.startswith("content reload refused: ") for r in reasons)
+    assert "unpaid-wages.yaml:" in reasons[0]
+    refused = [r for r in caplog.records if getattr(r, "event", "") == "content_reload_refused"]
+    assert refused and list(result.problems) == refused[0].problems  # type: ignore[attr-defined]
+    assert metric(runtime, "gfmd_content_reloads_total", result="refused") == 1.0
+    assert metric(runtime, "gfmd_content_info", version=before) == 1.0
+
+
+def test_mending_a_broken_edit_makes_the_runtime_ready_again(runtime: Runtime) -> None:
+    path = set_english_summary(runtime.knowledge.content_dir, "unpaid-wages", MARKER)
+    good = path.read_text(encoding="utf-8")
+    break_yaml(path)
+    assert not runtime.reload_content().ok
+    path.write_text(good, encoding="utf-8")
+    assert runtime.reload_content().ok
+    assert runtime.readiness() == []
+    assert MARKER in answer(runtime, "+14155550100")
+
+
+def test_a_closed_store_makes_the_runtime_not_ready(runtime: Runtime) -> None:
+    runtime.close()
+    assert runtime.readiness() == ["store unreachable: ProgrammingError"]
+
+
+def test_broken_content_at_start_is_an_error_naming_file_and_line(tmp_path: Path) -> None:
+    content = copy_content(tmp_path)
+    break_yaml(content / "en" / "shelter.yaml")
+    with pytest.raises(ContentError) as raised:
+        build_runtime(settings_for(content, tmp_path))
+    lines = problem_lines(raised.value)
+    assert lines and all(re.search(r"\.yaml:(\d+|\?): ", line) for line in lines)
+    assert any("en/shelter.yaml:" in line for line in lines)
+
+
+def test_no_catalogs_at_start_is_an_error(tmp_path: Path) -> None:
+    settings = settings_for(REPO / "content", tmp_path, gfmd_locales_dir=tmp_path / "none")
+    with pytest.raises(CatalogError) as raised:
+        build_runtime(settings)
+    assert problem_lines(raised.value) == (f"{tmp_path / 'none'}: no catalogs found",)
+
+
+def test_an_unreadable_file_is_one_problem_line() -> None:
+    error = PermissionError(13, "Permission denied", "content/en/shelter.yaml")
+    assert problem_lines(error) == (
+        "content/en/shelter.yaml:?: file: cannot be read (Permission denied)",
+    )

@@ -1,0 +1,100 @@
+from __future__ import annotations
+
+import datetime as dt
+import os
+import subprocess
+import sys
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from bot.state import Position, UserState
+from bot.state_store import SqlStore, open_store
+
+POSTGRES_URL = os.environ.get("GFMD_TEST_POSTGRES_URL")
+NOW = dt.datetime(2026, 11, 27, 12, 0, tzinfo=dt.UTC)
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[SqlStore]:
+    if request.param == "sqlite":
+        opened = open_store(f"sqlite:///{tmp_path}/state.sqlite3")
+    else:
+        if not POSTGRES_URL:
+            pytest.skip("GFMD_TEST_POSTGRES_URL is not set")
+        opened = open_store(POSTGRES_URL)
+    yield opened
+    opened.close()
+
+
+def _key() -> str:
+    # Unique per test so runs against a shared PostgreSQL database never collide.
+    return uuid.uuid4().hex
+
+
+def test_state_is_saved_and_loaded_unchanged(store: SqlStore) -> None:
+    key = _key()
+    state = UserState(
+        language="ar",
+        country="AE",
+        position=Position.TOPIC,
+        topic="shelter",
+        page=2,
+        options=("t:food-and-cash", "m:menu"),
+        disclaimer_shown=True,
+    )
+    store.save(key, state)
+    assert store.load(key) == state
+
+
+def test_delete_erases_state_and_rate_counter(store: SqlStore) -> None:
+    key = _key()
+    store.save(key, UserState(language="es"))
+    store.count_message(key, NOW, 600)
+    store.delete(key)
+    assert store.load(key) is None
+    assert store.count_message(key, NOW, 600) == 1
+
+
+def test_a_delivery_id_is_first_only_once(store: SqlStore) -> None:
+    delivery = f"twilio:SM{_key()}"
+    assert store.first_delivery(delivery, NOW) is True
+    assert store.first_delivery(delivery, NOW) is False
+
+
+def test_message_counter_restarts_with_each_window(store: SqlStore) -> None:
+    key = _key()
+    assert [store.count_message(key, NOW, 600) for _ in range(3)] == [1, 2, 3]
+    later = NOW + dt.timedelta(minutes=11)
+    assert store.count_message(key, later, 600) == 1
+
+
+def test_unanswered_questions_are_counted_without_any_user_key(store: SqlStore) -> None:
+    text = f"question {_key()}"
+    store.record_unanswered("xx", text, NOW.date())
+    store.record_unanswered("xx", text, NOW.date())
+    found = [q for q in store.unanswered(500) if q.text == text]
+    assert [(q.lang, q.hits) for q in found] == [("xx", 2)]
+
+
+def test_state_written_by_one_process_is_read_by_a_fresh_one(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path}/state.sqlite3"
+    writer = (
+        "from bot.state_store import open_store; from bot.state import UserState, Position;"
+        f"s = open_store({url!r}); s.save('k1', UserState(language='fr', "
+        "position=Position.MENU, opted_out=True)); s.close()"
+    )
+    subprocess.run([sys.executable, "-c", writer], check=True)
+    reader = (
+        f"from bot.state_store import open_store; s = open_store({url!r}); st = s.load('k1');"
+        "print(st.language, st.position, st.opted_out)"
+    )
+    out = subprocess.run([sys.executable, "-c", reader], check=True, capture_output=True, text=True)
+    assert out.stdout.split() == ["fr", "menu", "True"]
+
+
+def test_unknown_database_url_is_refused() -> None:
+    with pytest.raises(ValueError, match="DATABASE_URL"):
+        open_store("mysql://somewhere/db")
