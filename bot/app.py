@@ -49,7 +49,8 @@ class ChannelStatus:
 ChannelMount = Callable[[FastAPI, Runtime], ChannelStatus]
 
 
-def get_runtime(request: Request) -> Runtime:
+async def get_runtime(request: Request) -> Runtime:
+    # async on purpose: FastAPI runs a plain `def` dependency in a thread, on every request.
     runtime: Runtime = request.app.state.runtime
     return runtime
 
@@ -57,7 +58,7 @@ def get_runtime(request: Request) -> Runtime:
 RuntimeDep = Annotated[Runtime, Depends(get_runtime)]
 
 
-def require_admin(request: Request, runtime: RuntimeDep) -> None:
+async def require_admin(request: Request, runtime: RuntimeDep) -> None:
     """Admin routes: from loopback, or with `Authorization: Bearer <GFMD_BOT_ADMIN_TOKEN>`."""
     token = runtime.settings.gfmd_bot_admin_token
     given = request.headers.get("authorization", "").removeprefix("Bearer ").strip()
@@ -137,7 +138,9 @@ class WebhookTiming:
             if isinstance(route, str) and route not in self.core_paths:
                 elapsed = time.perf_counter() - started
                 self.metrics.latency.labels(route=route).observe(elapsed)
-                log.info(
+                # Each channel logs its own line per message (decision, topic); this one is for
+                # debugging the HTTP side.
+                log.debug(
                     "webhook_request",
                     extra={
                         "event": "webhook_request",

@@ -17,6 +17,10 @@ def N_(message: str) -> str:
     return message
 
 
+# Longer than any control word in any language, with room for spaces and punctuation.
+CONTROL_MAX_CHARS = 60
+
+
 class Control(StrEnum):
     MENU = "menu"
     LANGUAGE = "language"
@@ -87,6 +91,8 @@ class ControlWords:
         self._raw = {"?": Control.HELP}
 
     def recognise(self, text: str) -> Control | None:
+        if len(text) > CONTROL_MAX_CHARS:  # a question, not a control word: skip normalising it
+            return None
         stripped = text.strip()
         if stripped in self._raw:
             return self._raw[stripped]

@@ -20,7 +20,7 @@ from bot.messages import Block, BlockKind, Channel, Inbound, Option, Reply
 from bot.rendering import render_sms_pages
 from bot.state import Position, UserState
 from bot.state_store import Store
-from bot.topic_pages import fits_with, topic_pages
+from bot.topic_pages import TopicPages, fits_with, topic_pages
 from gfmd_info.knowledge import Knowledge
 from gfmd_info.matcher import EMERGENCY, Decision, MatchResult
 from gfmd_info.normalise import normalise
@@ -31,6 +31,7 @@ RTL_LANGUAGES = frozenset({"ar", "ur", "fa", "ps", "he", "dv", "ckb", "sd", "ug"
 _NUMBER = re.compile(r"^\s*(\d{1,3})\s*[.)]?\s*$")
 _LONG_DIGITS = re.compile(r"\d{4,}")
 UNANSWERED_MAX = 200
+PAGES_CACHED = 4096
 
 
 def _(message: str) -> str:
@@ -51,6 +52,7 @@ class Conversation:
         self._controls = ControlWords(catalogs)
         self._store = store
         self._clock = clock
+        self._pages: dict[tuple[str, str, str, str | None, Channel, str], TopicPages] = {}
 
     # -- entry point -------------------------------------------------------------------------
 
@@ -76,6 +78,25 @@ class Conversation:
         if lang is None and inbound.country_hint:
             lang = languages_for_country(inbound.country_hint, languages)[0]
         return UserState(language=lang, country=inbound.country_hint)
+
+    def topic_pages(
+        self,
+        knowledge: Knowledge,
+        topic_id: str,
+        lang: str,
+        country: str | None,
+        channel: Channel,
+        hint: str,
+    ) -> TopicPages:
+        """A topic's pages; cut once per content version, language, country and medium."""
+        key = (knowledge.content.version, topic_id, lang, country, channel, hint)
+        pages = self._pages.get(key)
+        if pages is None:
+            if len(self._pages) >= PAGES_CACHED:
+                self._pages.clear()
+            pages = topic_pages(knowledge.content, topic_id, lang, country, channel, hint)
+            self._pages[key] = pages
+        return pages
 
     def ui_languages(self, knowledge: Knowledge) -> list[str]:
         """Languages a person can choose: full content and the bot's own words."""
@@ -234,7 +255,7 @@ class _Turn:
 
     def _free_text(self, text: str) -> tuple[Reply | None, UserState | None]:
         result = self.k.matcher.match(text, self.state.language)
-        log.info(
+        log.debug(
             "matched",
             extra={
                 "event": "matched",
@@ -330,8 +351,8 @@ class _Turn:
     def _page(self, page: int, first: bool) -> tuple[Reply | None, UserState | None]:
         topic_id = self.state.topic or EMERGENCY
         hint = self.w(_("Reply MORE for more."))
-        pages = topic_pages(
-            self.k.content,
+        pages = self.c.topic_pages(
+            self.k,
             topic_id,
             self.lang,
             self.state.country,

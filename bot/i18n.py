@@ -8,6 +8,7 @@ fresh checkout works without a build step. A missing catalog is an error, never 
 
 from __future__ import annotations
 
+import functools
 import io
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -109,14 +110,21 @@ def languages_for_country(country: str | None, available: Sequence[str]) -> list
     """`available` reordered so that the country's official languages come first."""
     if not country:
         return list(available)
-    try:
-        official = [lang.split("_")[0] for lang in get_official_languages(country, de_facto=True)]
-    except (KeyError, ValueError):
-        official = []
+    official = _official_languages(country)
     first = [lang for lang in official if lang in available]
     return list(dict.fromkeys([*first, *available]))
 
 
+@functools.lru_cache(maxsize=512)
+def _official_languages(country: str) -> tuple[str, ...]:
+    try:
+        found = get_official_languages(country, de_facto=True)
+    except (KeyError, ValueError):
+        return ()
+    return tuple(lang.split("_")[0] for lang in found)
+
+
+@functools.lru_cache(maxsize=256)
 def display_name(lang: str) -> str:
     """The language named in itself (`español`, `العربية`), as people recognise it."""
     try:

@@ -53,6 +53,10 @@ class JsonLines(logging.Formatter):
 
 def configure(level: str = "INFO", stream: TextIO | None = None) -> None:
     """Every record, ours and the libraries', as one JSON line on stderr (or `stream`)."""
+    # The JSON lines carry none of these; skipping them spares every call a stack walk.
+    logging.logThreads = False
+    logging.logProcesses = False
+    logging.logMultiprocessing = False
     handler = logging.StreamHandler(stream or sys.stderr)
     handler.setFormatter(JsonLines())
     root = logging.getLogger()

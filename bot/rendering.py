@@ -8,6 +8,7 @@ them as buttons on its last message.
 
 from __future__ import annotations
 
+import functools
 import html
 import re
 from collections.abc import Sequence
@@ -94,13 +95,20 @@ def _plain(paragraph: _Paragraph) -> str:
 # --- SMS ----------------------------------------------------------------------------------
 
 
-def render_sms_pages(reply: Reply) -> list[SmsPage]:
+@functools.lru_cache(maxsize=4096)
+def _sms_pages(reply: Reply) -> tuple[SmsPage, ...]:
     """Pages of at most 3 segments each, transliterated to GSM-7 where the page allows it;
     each page but the last ends with `reply.more_hint`. An option line is never split."""
     pieces = [_plain(p) for p in _paragraphs(reply)]
     pieces += group_lines(_option_lines(reply), SMS, reply.more_hint)
     pages = [to_gsm7(page) for page in paginate(pieces, SMS, reply.more_hint)]
-    return [SmsPage(text=page, measure=measure(page)) for page in pages]
+    return tuple(SmsPage(text=page, measure=measure(page)) for page in pages)
+
+
+def render_sms_pages(reply: Reply) -> list[SmsPage]:
+    """Pages of at most 3 segments each (see `_sms_pages`). Replies repeat (menus, prompts)
+    and the conversation measures a reply before sending it, so results are cached."""
+    return list(_sms_pages(reply))
 
 
 # --- WhatsApp -----------------------------------------------------------------------------

@@ -4,8 +4,12 @@ from __future__ import annotations
 
 import logging
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any, TypeVar
+
+import anyio.to_thread
 
 from bot.conversation import Conversation
 from bot.i18n import CatalogError, Catalogs, available_languages
@@ -17,6 +21,7 @@ from gfmd_info.knowledge import Knowledge
 from gfmd_info.loader import ContentError
 
 log = logging.getLogger(__name__)
+T = TypeVar("T")
 
 
 def problem_lines(error: ContentError | CatalogError | OSError) -> tuple[str, ...]:
@@ -81,6 +86,13 @@ class Runtime:
     conversation: Conversation
     metrics: Metrics
     secret: bytes
+
+    async def call(self, fn: Callable[..., T], *args: Any) -> T:
+        """Run blocking work (store and conversation) from an async route: inline when the
+        store is in-process SQLite (a thread hop costs more than the work), else in a thread."""
+        if self.store.in_process:
+            return fn(*args)
+        return await anyio.to_thread.run_sync(fn, *args)
 
     def user_key(self, channel: str, platform_id: str) -> str:
         return user_key(self.secret, channel, platform_id)

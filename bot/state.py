@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from dataclasses import asdict, dataclass, field, replace
+from dataclasses import dataclass, field, fields, replace
 from enum import StrEnum
 from typing import Any
 
@@ -40,7 +40,7 @@ class UserState:
         return replace(self, **changes)
 
     def to_json(self) -> str:
-        data = asdict(self)
+        data = {f.name: getattr(self, f.name) for f in fields(self)}
         data["position"] = str(self.position)
         data["options"] = list(self.options)
         data["last_seen"] = self.last_seen.isoformat()

@@ -50,13 +50,20 @@ class Store(Protocol):
     def ping(self) -> None: ...
     def close(self) -> None: ...
 
+    # True when every call is a sub-millisecond local operation (SQLite): callers on an event
+    # loop may then call it inline instead of paying for a thread hop. False for a server.
+    @property
+    def in_process(self) -> bool: ...
+
 
 class SqlStore:
-    """The store over any DB-API connection; `placeholder` is `?` (sqlite) or `%s` (psycopg)."""
+    """The store over a DB-API connection in autocommit mode (each statement is atomic on its
+    own); `placeholder` is `?` (sqlite) or `%s` (psycopg)."""
 
-    def __init__(self, connection: Any, placeholder: str) -> None:
+    def __init__(self, connection: Any, placeholder: str, in_process: bool) -> None:
         self._db = connection
         self._ph = placeholder
+        self._in_process = in_process
         self._lock = threading.Lock()
         for statement in SCHEMA:
             self._run(statement)
@@ -67,7 +74,6 @@ class SqlStore:
             cursor.execute(sql.replace("?", self._ph), tuple(params))
             rows = cursor.fetchall() if cursor.description else []
             count = cursor.rowcount
-            self._db.commit()
             cursor.close()
             return rows, count
 
@@ -103,14 +109,14 @@ class SqlStore:
 
     def count_message(self, key: str, now: dt.datetime, window_seconds: int) -> int:
         start = int(now.timestamp()) // window_seconds * window_seconds
-        self._run(
+        rows, _ = self._run(
             "INSERT INTO rate_window (user_key, window_start, hits) VALUES (?, ?, 1) "
             "ON CONFLICT (user_key) DO UPDATE SET "
             "hits = CASE WHEN rate_window.window_start = excluded.window_start "
-            "THEN rate_window.hits + 1 ELSE 1 END, window_start = excluded.window_start",
+            "THEN rate_window.hits + 1 ELSE 1 END, window_start = excluded.window_start "
+            "RETURNING hits",
             (key, start),
         )
-        rows, _ = self._run("SELECT hits FROM rate_window WHERE user_key = ?", (key,))
         return int(rows[0][0]) if rows else 1
 
     def record_unanswered(self, lang: str, text: str, day: dt.date) -> None:
@@ -131,6 +137,10 @@ class SqlStore:
     def ping(self) -> None:
         self._run("SELECT 1")
 
+    @property
+    def in_process(self) -> bool:
+        return self._in_process
+
     def close(self) -> None:
         with self._lock:
             self._db.close()
@@ -146,12 +156,16 @@ def open_store(database_url: str) -> SqlStore:
     if database_url.startswith("sqlite:///"):
         path = sqlite_path(database_url)
         path.parent.mkdir(parents=True, exist_ok=True)
-        connection = sqlite3.connect(path, check_same_thread=False)
+        # Autocommit: every statement is its own transaction, with no separate COMMIT call.
+        connection = sqlite3.connect(path, check_same_thread=False, isolation_level=None)
         connection.execute("PRAGMA journal_mode=WAL")
         connection.execute("PRAGMA busy_timeout=5000")
-        return SqlStore(connection, "?")
+        # With WAL, NORMAL never corrupts the database; a power cut may lose the last commits,
+        # which for this state (menu position, seen ids) is harmless. FULL fsyncs every commit.
+        connection.execute("PRAGMA synchronous=NORMAL")
+        return SqlStore(connection, "?", in_process=True)
     if database_url.startswith(("postgresql://", "postgres://")):
         import psycopg
 
-        return SqlStore(psycopg.connect(database_url), "%s")
+        return SqlStore(psycopg.connect(database_url, autocommit=True), "%s", in_process=False)
     raise ValueError("DATABASE_URL must start with sqlite:/// or postgresql://")

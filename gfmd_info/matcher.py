@@ -75,6 +75,8 @@ KEYWORD_MAX_WORDS = 2
 KEYWORD_SCORE = 0.5
 EXACT_WORD_WEIGHT = 1.0
 MAX_CHARS = 2000
+# Words remembered with their neighbours and evidence; bounds memory under odd input.
+CACHE_MAX = 200_000
 # A word seen in one phrase of a topic is weak evidence; in several, strong.
 SUPPORT = 5.0
 # The share of a message's words that the vocabulary knows scales its score: a message with
@@ -132,6 +134,9 @@ class _Language:
                 t: (c / total) * idf * (1.0 - math.exp(-c / SUPPORT)) for t, c in by_topic.items()
             }
         self.lexicon = frozenset(self.weights) | self.stopwords | frozenset(self.spellings)
+        self.strong = frozenset(
+            w for w, by_topic in self.weights.items() if max(by_topic.values()) >= EXACT_WORD_WEIGHT
+        )
 
     def words(self, raw_words: Sequence[str]) -> list[str]:
         """Content words of already normalised `raw_words`, with SMS spellings expanded."""
@@ -179,6 +184,7 @@ class Matcher:
                     self._by_deletion[key].append(word)
         self._vocabulary = frozenset(vocabulary)
         self._neighbours: dict[str, tuple[tuple[str, float], ...]] = {}
+        self._evidence_cache: dict[str, dict[str, dict[str, float]]] = {}
         self._danger = DangerTerms({code: lex.emergency_terms for code, lex in lexicons.items()})
 
     @property
@@ -209,7 +215,7 @@ class Matcher:
             ):
                 found[cand] = float(sim) ** FUZZY_POWER
         result = tuple(found.items())
-        if len(self._neighbours) < 200_000:
+        if len(self._neighbours) < CACHE_MAX:
             self._neighbours[word] = result
         return result
 
@@ -232,6 +238,32 @@ class Matcher:
 
     # -- scoring -----------------------------------------------------------------------------
 
+    def _evidence(self, word: str) -> Mapping[str, Mapping[str, float]]:
+        """For each language, the best weighted similarity of `word` to each topic's words.
+
+        Cached per word: messages reuse words far more than they invent them.
+        """
+        cached = self._evidence_cache.get(word)
+        if cached is not None:
+            return cached
+        neighbours = self._resolve(word)
+        evidence: dict[str, dict[str, float]] = {}
+        for code, lang in self._langs.items():
+            # A word the language knows strongly as it is speaks for itself, not through
+            # look-alikes (Tagalog "baha", flood, is not "bata", child).
+            pairs = ((word, 1.0),) if word in lang.strong else neighbours
+            best: dict[str, float] = {}
+            for cand, sim in pairs:
+                for topic, weight in lang.weights.get(cand, {}).items():
+                    value = sim * weight
+                    if value > best.get(topic, 0.0):
+                        best[topic] = value
+            if best:
+                evidence[code] = best
+        if len(self._evidence_cache) < CACHE_MAX:
+            self._evidence_cache[word] = evidence
+        return evidence
+
     def _scores(self, code: str, raw_words: Sequence[str]) -> tuple[dict[str, float], float]:
         """Topic scores in one language, and the share of the message's words it knows."""
         lang = self._langs[code]
@@ -240,17 +272,10 @@ class Matcher:
         known = 0
         unique = list(dict.fromkeys(words))
         for word in unique:
-            best: dict[str, float] = {}
-            # A word the language knows as it is speaks for itself, not through look-alikes.
-            own = lang.weights.get(word)
-            strong = own is not None and max(own.values()) >= EXACT_WORD_WEIGHT
-            neighbours = ((word, 1.0),) if strong else self._resolve(word)
-            for cand, sim in neighbours:
-                for topic, weight in lang.weights.get(cand, {}).items():
-                    value = sim * weight
-                    if value > best.get(topic, 0.0):
-                        best[topic] = value
-            known += bool(best)
+            best = self._evidence(word).get(code)
+            if not best:
+                continue
+            known += 1
             for topic, value in best.items():
                 scores[topic] += value
         for pair in dict.fromkeys(_pairs(words)):

@@ -59,6 +59,7 @@ _INDIC_FOLD = str.maketrans(
 _STRIP_MARKS_SCRIPTS = ("LATIN", "GREEK", "CYRILLIC")
 _REPEATS = re.compile(r"(\w)\1{2,}")
 _SPACES = re.compile(r"\s+")
+_ASCII_OTHER = re.compile(r"[^a-z0-9]+")
 
 
 def _is_arabic_mark(ch: str) -> bool:
@@ -94,6 +95,11 @@ def _keep_or_space(ch: str) -> str:
 
 def normalise(text: str) -> str:
     """Fold ``text`` to the comparable form used everywhere in matching. Never raises."""
+    if text.isascii():
+        # The common case on SMS: nothing to decompose, fold or transliterate.
+        text = _ASCII_OTHER.sub(" ", text.lower())
+        text = _REPEATS.sub(r"\1\1", text)
+        return _SPACES.sub(" ", text).strip()
     # Lone surrogates cannot be normalised: replace them first.
     text = text.encode("utf-8", "replace").decode("utf-8")
     text = unicodedata.normalize("NFKC", text).casefold()

@@ -9,7 +9,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from enum import StrEnum
 from types import MappingProxyType
 
@@ -159,6 +159,8 @@ class ContentStore:
     # language -> topic id -> text (phrases-only files included)
     texts: Mapping[str, Mapping[str, TopicText]]
     packs: Mapping[str, LanguagePack]
+    # Merged language packs, filled on first use (the store never changes once built).
+    _merged: dict[str, LanguagePack] = field(default_factory=dict, compare=False, repr=False)
 
     @classmethod
     def build(
@@ -246,17 +248,22 @@ class ContentStore:
 
     def language_pack(self, lang: str) -> LanguagePack:
         """``lang``'s pack, with English disclaimer, urgent text and country notes filling gaps."""
+        merged = self._merged.get(lang)
+        if merged is not None:
+            return merged
         english = self.packs[ENGLISH]
         own = self.packs.get(lang)
         if own is None:
             return english
-        return own.model_copy(
+        merged = own.model_copy(
             update={
                 "disclaimer": own.disclaimer or english.disclaimer,
                 "urgent": own.urgent or english.urgent,
                 "country_notes": {**english.country_notes, **own.country_notes},
             }
         )
+        self._merged[lang] = merged
+        return merged
 
     # Facts that do not depend on the language
 

@@ -11,16 +11,16 @@ conversation and render its `Reply` as TwiML. "Ignored" is a normal outcome: 200
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hmac
 import logging
 import math
 import re
 from dataclasses import dataclass, field
-from typing import Annotated
 from urllib.parse import parse_qsl
 
 import phonenumbers
-from fastapi import Depends, FastAPI, Request
+from fastapi import FastAPI, Request
 from fastapi.responses import Response
 from starlette.datastructures import ImmutableMultiDict
 from twilio.request_validator import (
@@ -31,7 +31,7 @@ from twilio.request_validator import (
 )
 from twilio.twiml.messaging_response import MessagingResponse
 
-from bot.app import ChannelStatus, RuntimeDep
+from bot.app import ChannelStatus
 from bot.control_words import Control
 from bot.messages import Channel, Inbound, Reply
 from bot.rendering import render_sms_pages, render_whatsapp_text
@@ -60,6 +60,9 @@ TWILIO_KEYWORDS = frozenset(
     }
 )  # fmt: skip
 EMPTY_TWIML = str(MessagingResponse())
+# "+" and up to 7 digits: country code and area or carrier prefix.
+COUNTRY_PREFIX_CHARS = 8
+MIN_NUMBER_DIGITS = 11
 TWIML_TYPE = "text/xml"
 # C0 and C1 control characters except tab and newline: never useful, and NUL breaks PostgreSQL.
 _CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
@@ -100,9 +103,6 @@ async def read_twilio_form(request: Request) -> TwilioForm:
     return TwilioForm(ImmutableMultiDict(pairs))
 
 
-TwilioFormDep = Annotated[TwilioForm, Depends(read_twilio_form)]
-
-
 def signed_url(public_url: str, query: str) -> str:
     """The URL Twilio signed: the configured public base (TLS may end at a proxy, which makes
     the URL this process sees `http`), this route, and the query exactly as sent."""
@@ -121,6 +121,14 @@ def sender(from_field: str) -> tuple[Channel, str] | None:
 
 def country_of(number: str) -> str | None:
     """ISO country of an E.164 number, from its prefix; None when it cannot be told."""
+    # The country and area code decide the region; parsing is slow, so regions are cached
+    # by that prefix only (a prefix names no one).
+    return _country_of_prefix(number.strip()[:COUNTRY_PREFIX_CHARS])
+
+
+@functools.lru_cache(maxsize=4096)
+def _country_of_prefix(prefix: str) -> str | None:
+    number = prefix + "0" * (MIN_NUMBER_DIGITS - sum(ch.isdigit() for ch in prefix))
     try:
         parsed = phonenumbers.parse(number, None)
     except phonenumbers.NumberParseException:
@@ -185,8 +193,14 @@ def render_twiml(reply: Reply, channel: Channel) -> str:
             "reply_over_budget",
             extra={"event": "reply_over_budget", "channel": str(channel), "pages": len(texts)},
         )
+    return _twiml(tuple(texts[:MAX_MESSAGES]))
+
+
+@functools.lru_cache(maxsize=4096)
+def _twiml(texts: tuple[str, ...]) -> str:
+    """The same pages (menus, prompts) are sent again and again: build their TwiML once."""
     response = MessagingResponse()
-    for text in texts[:MAX_MESSAGES]:
+    for text in texts:
         response.message(text)
     return str(response)
 
@@ -295,8 +309,8 @@ class TwilioWebhook:
         twilio_keyword = is_twilio_keyword(channel, text)
         # Keywords the bot leaves unanswered cost nothing and keep opt-out state in step with
         # Twilio's, and a STOP in any language must always be honoured: neither is limited.
-        exempt = twilio_keyword or conversation.recognise(text) is Control.STOP
-        if count > settings.gfmd_rate_limit_messages and not exempt:
+        over_limit = count > settings.gfmd_rate_limit_messages
+        if over_limit and not (twilio_keyword or conversation.recognise(text) is Control.STOP):
             runtime.metrics.rate_limited.labels(channel=channel).inc()
             if count == settings.gfmd_rate_limit_messages + 1 and not opted_out(runtime, key):
                 wait = conversation.rate_limited(key, minutes_left(now, window))
@@ -313,9 +327,8 @@ class TwilioWebhook:
             return Outcome("twilio_keyword", channel=channel)
         if reply is None:
             return Outcome("opted_out", channel=channel)
-        state = runtime.store.load(key)
-        topic = state.topic if state and state.topic else "-"
-        return self._answer(reply, channel, "answered", topic)
+        # The conversation's own decision (answer, ambiguous, none, emergency, control...).
+        return self._answer(reply, channel, reply.decision, reply.topic or "-")
 
     def _answer(self, reply: Reply, channel: Channel, decision: str, topic: str = "-") -> Outcome:
         return Outcome(
@@ -354,8 +367,11 @@ def mount(app: FastAPI, runtime: Runtime) -> ChannelStatus:
     webhook = TwilioWebhook()
 
     @app.post(ROUTE, include_in_schema=False)
-    def receive_twilio_sms(request: Request, runtime: RuntimeDep, form: TwilioFormDep) -> Response:
-        return webhook.receive(runtime, request, form)
+    async def receive_twilio_sms(request: Request) -> Response:
+        # No dependencies: resolving them per request cost more than the rest of the route.
+        runtime: Runtime = request.app.state.runtime
+        form = await read_twilio_form(request)
+        return await runtime.call(webhook.receive, runtime, request, form)
 
     settings = runtime.settings
     if settings.twilio_auth_token and settings.gfmd_bot_public_url:

@@ -225,7 +225,7 @@ class TelegramHandlers:
     async def on_start(self, update: Update, context: Context) -> None:
         option = self._deep_link(context.args[0] if context.args else "")
         chat_id = _chat_id(update)
-        state = await asyncio.to_thread(self.runtime.store.load, self._key(chat_id))
+        state = await self.runtime.call(self.runtime.store.load, self._key(chat_id))
         if state is not None and state.opted_out:
             await self._converse(update, context, "start")
         elif option is not None:
@@ -251,7 +251,7 @@ class TelegramHandlers:
 
     async def on_media(self, update: Update, context: Context) -> None:
         key = self._key(_chat_id(update))
-        outcome = await asyncio.to_thread(self._limited, key, lambda: self.conv.media_only(key))
+        outcome = await self.runtime.call(self._limited, key, lambda: self.conv.media_only(key))
         await self._deliver(update, context, outcome, "media_only")
 
     async def on_button(self, update: Update, context: Context) -> None:
@@ -278,7 +278,7 @@ class TelegramHandlers:
     async def on_group_command(self, update: Update, context: Context) -> None:
         """One line, and nothing kept: the conversation belongs in a private chat."""
         chat_id = _chat_id(update)
-        if await asyncio.to_thread(self._rate, self._key(chat_id)) == "drop":
+        if await self.runtime.call(self._rate, self._key(chat_id)) == "drop":
             _log(update, "rate_limited")
             return
         user = update.effective_user
@@ -335,7 +335,7 @@ class TelegramHandlers:
             option_id=option,
             received_at=message.date if message and message.date else dt.datetime.now(dt.UTC),
         )
-        outcome = await asyncio.to_thread(
+        outcome = await self.runtime.call(
             self._limited, inbound.user_key, lambda: self.conv.handle(inbound)
         )
         await self._deliver(update, context, outcome, "answered")
@@ -504,7 +504,7 @@ class TelegramWebhook:
             )
             return Response(status_code=200)
         try:
-            first = await asyncio.to_thread(
+            first = await self.runtime.call(
                 self.runtime.store.first_delivery,
                 f"telegram:{update.update_id}",
                 dt.datetime.now(dt.UTC),

@@ -188,7 +188,7 @@ def test_metrics_are_prometheus_text_with_the_content_version(
 def test_channel_routes_are_timed_by_route_template(
     client: TestClient, caplog: pytest.LogCaptureFixture
 ) -> None:
-    caplog.set_level(logging.INFO, logger="bot.app")
+    caplog.set_level(logging.DEBUG, logger="bot.app")
     for name in ("alpha", "beta"):
         assert client.post(f"/fake/{name}?From=%2B14155550100").status_code == 200
     client.get("/healthz")
