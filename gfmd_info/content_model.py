@@ -137,6 +137,9 @@ class LanguagePack(Strict):
     stopwords: list[NonEmpty] = Field(default_factory=list)
     # Prefixes glued to words that matching strips (Arabic: al-, wa-, bi-...), longest first.
     clitics: list[NonEmpty] = Field(default_factory=list)
+    # Messages people send that are about none of the topics (football, recipes, prices,
+    # weather, jokes): matching them means "not understood", not a wrong topic.
+    offtopic: list[NonEmpty] = Field(default_factory=list)
     # Country notes by note id (see ``content/country-notes.yaml``).
     country_notes: dict[str, NonEmpty] = Field(default_factory=dict)
     status: Status = Status.DRAFT

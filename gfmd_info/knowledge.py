@@ -22,6 +22,7 @@ def lexicons(content: ContentStore) -> dict[str, LanguageLexicon]:
             stopwords=own.stopwords,
             emergency_terms=own.emergency_terms,
             clitics=own.clitics,
+            offtopic=own.offtopic,
         )
     return out
 

@@ -59,6 +59,8 @@ from gfmd_info.matching_data import LanguageLexicon
 from gfmd_info.normalise import normalise
 
 EMERGENCY = "emergency"
+# The pseudo-topic of off-topic messages; not a valid topic id, so it never meets a real one.
+OFFTOPIC = "~offtopic"
 
 # Tuned on the dev set (see module docstring).
 MIN_FUZZY_LEN = 4
@@ -120,12 +122,15 @@ class _Language:
         self.stopwords = frozenset(w for s in lexicon.stopwords for w in normalise(s).split())
         self.clitics = clitics
         counts: dict[str, Counter[str]] = defaultdict(Counter)
-        for topic, phrases in lexicon.phrases.items():
+        sources = (
+            {**lexicon.phrases, OFFTOPIC: lexicon.offtopic} if lexicon.offtopic else lexicon.phrases
+        )
+        for topic, phrases in sources.items():
             for phrase in phrases:
                 words = self.words(normalise(phrase).split())
                 for feature in set(words) | set(_pairs(words)):
                     counts[feature][topic] += 1
-        n_topics = max(len(lexicon.phrases), 1)
+        n_topics = max(len(sources), 1)
         self.weights: dict[str, dict[str, float]] = {}
         for feature, by_topic in counts.items():
             total = sum(by_topic.values())
@@ -299,7 +304,10 @@ class Matcher:
             return MatchResult(None, 0.0, Decision.NONE, (), user_lang)
         best_topic, best = ranked[0]
         second = ranked[1][1] if len(ranked) > 1 else 0.0
-        alternatives = tuple(t for t, s in ranked[:3] if s > 0)
+        alternatives = tuple(t for t, s in ranked if s > 0 and t != OFFTOPIC)[:3]
+        if best_topic == OFFTOPIC:
+            # Football, recipes, prices: the bot says it did not understand and shows the menu.
+            return MatchResult(None, best, Decision.NONE, alternatives, matched_lang)
         if best >= ANSWER_SCORE and best >= ANSWER_MARGIN * second:
             decision = Decision.ANSWER
         elif best >= AMBIGUOUS_SCORE or (

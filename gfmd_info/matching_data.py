@@ -19,3 +19,4 @@ class LanguageLexicon:
     stopwords: Sequence[str] = ()
     emergency_terms: Sequence[str] = ()
     clitics: Sequence[str] = ()
+    offtopic: Sequence[str] = ()

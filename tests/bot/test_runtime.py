@@ -13,6 +13,7 @@ from bot.messages import Channel, Inbound
 from bot.runtime import Runtime, build_runtime, problem_lines
 from bot.settings import Settings
 from gfmd_info.loader import ContentError
+from tests.support.content_edits import break_yaml, set_english_summary
 
 REPO = Path(__file__).resolve().parents[2]
 QUESTION = "my boss did not pay me"
@@ -35,21 +36,6 @@ def copy_content(tmp_path: Path) -> Path:
     target = tmp_path / "content"
     shutil.copytree(REPO / "content", target)
     return target
-
-
-def set_english_summary(content: Path, topic: str, summary: str) -> Path:
-    path = content / "en" / f"{topic}.yaml"
-    text = path.read_text(encoding="utf-8")
-    pattern = r"^summary: .*\n(?:  .*\n)*"
-    edited = re.sub(pattern, f"summary: {summary}\n", text, count=1, flags=re.M)
-    assert edited != text
-    path.write_text(edited, encoding="utf-8")
-    return path
-
-
-def break_yaml(path: Path) -> None:
-    text = path.read_text(encoding="utf-8")
-    path.write_text(re.sub(r"^title: ", "title: [", text, count=1, flags=re.M), encoding="utf-8")
 
 
 def answer(runtime: Runtime, who: str, text: str = QUESTION) -> str:

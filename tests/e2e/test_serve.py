@@ -11,6 +11,8 @@ from typing import TYPE_CHECKING
 import pytest
 from prometheus_client.parser import text_string_to_metric_families
 
+from tests.support.content_edits import break_yaml, set_english_summary
+
 if TYPE_CHECKING:
     from tests.e2e.conftest import ServedBot, StartBot, TwilioSender
 
@@ -26,21 +28,6 @@ def metric(bot: ServedBot, name: str, **labels: str) -> float:
             if sample.name == name and all(sample.labels.get(k) == v for k, v in labels.items()):
                 total += sample.value
     return total
-
-
-def set_english_summary(content: Path, summary: str) -> Path:
-    path = content / "en" / "unpaid-wages.yaml"
-    text = path.read_text(encoding="utf-8")
-    pattern = r"^summary: .*\n(?:  .*\n)*"
-    edited = re.sub(pattern, f"summary: {summary}\n", text, count=1, flags=re.M)
-    assert edited != text
-    path.write_text(edited, encoding="utf-8")
-    return path
-
-
-def break_yaml(path: Path) -> None:
-    text = path.read_text(encoding="utf-8")
-    path.write_text(text.replace("title: ", "title: [", 1), encoding="utf-8")
 
 
 def wait_until_version(bot: ServedBot, version_changed_from: str, timeout: float = 15.0) -> str:
@@ -148,7 +135,9 @@ def test_reload_over_http_serves_a_good_edit_and_refuses_a_broken_one(
     before = bot.client.get("/readyz").json()["content_version"]
     assert SUMMARY_START in twilio.send(bot, "+14155550100", QUESTION).text
 
-    path = set_english_summary(content_copy, "Reload marker ZEBRA, keep your payslips.")
+    path = set_english_summary(
+        content_copy, "unpaid-wages", "Reload marker ZEBRA, keep your payslips."
+    )
     reloaded = bot.client.post("/admin/reload")
     assert reloaded.status_code == 200
     assert reloaded.json()["reloaded"] is True and reloaded.json()["version"] != before
@@ -181,7 +170,9 @@ def test_sighup_reloads_a_good_edit_and_keeps_serving_through_a_broken_one(
     bot = start_bot({**twilio_env, "GFMD_CONTENT_DIR": str(content_copy)})
     before = bot.client.get("/readyz").json()["content_version"]
 
-    path = set_english_summary(content_copy, "Reload marker YAK, keep your payslips.")
+    path = set_english_summary(
+        content_copy, "unpaid-wages", "Reload marker YAK, keep your payslips."
+    )
     bot.send_signal(signal.SIGHUP)
     after = wait_until_version(bot, before)
     assert "Reload marker YAK" in twilio.send(bot, "+14155550100", QUESTION).text
