@@ -19,7 +19,7 @@ def _settings() -> Settings:
 
 def _load_knowledge(content_dir: Path) -> object:
     from gfmd_info.knowledge import Knowledge
-    from gfmd_info.loader import ContentError
+    from gfmd_info.problems import ContentError
 
     try:
         return Knowledge.load(content_dir)

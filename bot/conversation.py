@@ -163,6 +163,9 @@ class _Turn:
         self.lang = state.language or "en"
         self.w = conversation.words(self.lang)
         self.decision = "control"
+        # The language a free-text message was written in, when the bot cannot yet answer in
+        # it (phrases-only languages): the urgent text still comes in that language.
+        self.written_in: str | None = None
 
     # -- dispatch ----------------------------------------------------------------------------
 
@@ -181,6 +184,8 @@ class _Turn:
         if self.state.position is Position.CONFIRM_DELETE:
             if control is Control.YES or self._chosen_option(text) == "d:yes":
                 return self._deleted()
+            if control is Control.DELETE:  # asked twice: ask once more, erase nothing yet
+                return self._ask_delete()
             self.state = self.state.update(position=after(Event.DELETE_CANCELLED))
             return self._menu(self.w(_("Nothing was deleted.")))
         option = self._chosen_option(text)
@@ -267,6 +272,8 @@ class _Turn:
         )
         if self.is_new or self.state.language is None:
             self._adopt_language(result)
+        if result.lang and result.lang not in (self.lang, *self.c.ui_languages(self.k)):
+            self.written_in = result.lang
         self.decision = "emergency" if result.emergency else str(result.decision)
         if result.emergency:
             return self._topic(EMERGENCY, urgent=True)
@@ -364,7 +371,7 @@ class _Turn:
         blocks: list[Block] = []
         if first and self.state.urgent:
             blocks.append(Block(BlockKind.URGENT, self._urgent_text()))
-        if first and pages.fallback:
+        if first and (pages.fallback or self.written_in):
             notice = self.w(_("This topic is not translated yet; here it is in English."))
             blocks.append(Block(BlockKind.NOTICE, notice))
         blocks.append(Block(BlockKind.TEXT, pages.pages[page]))
@@ -391,7 +398,7 @@ class _Turn:
         return [*related, menu]
 
     def _urgent_text(self) -> str:
-        pack = self.k.content.language_pack(self.lang)
+        pack = self.k.content.language_pack(self.written_in or self.lang)
         if pack.urgent is None:
             return ""
         number = self.k.content.emergency_number(self.state.country or "")

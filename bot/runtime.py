@@ -18,7 +18,7 @@ from bot.settings import Settings
 from bot.state_store import Store, open_store
 from bot.user_keys import load_secret, user_key
 from gfmd_info.knowledge import Knowledge
-from gfmd_info.loader import ContentError
+from gfmd_info.problems import ContentError
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")

@@ -24,7 +24,7 @@ from bot.i18n import CatalogError
 from bot.logs import configure
 from bot.runtime import build_runtime, problem_lines
 from bot.settings import Settings
-from gfmd_info.loader import ContentError
+from gfmd_info.problems import ContentError
 
 log = logging.getLogger(__name__)
 

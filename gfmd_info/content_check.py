@@ -16,15 +16,8 @@ from pathlib import Path
 from babel.messages.pofile import PoFileError, read_po
 
 from gfmd_info.content_model import squash_whitespace
-from gfmd_info.loader import (
-    LANGUAGE_FILE,
-    ContentError,
-    ContentRead,
-    Problem,
-    errors_first,
-    is_language_code,
-    read_content,
-)
+from gfmd_info.loader import LANGUAGE_FILE, ContentRead, is_language_code, read_content
+from gfmd_info.problems import ContentError, Problem, errors_first
 from gfmd_info.sms_encoding import Encoding, measure, to_gsm7
 from gfmd_info.store import (
     ENGLISH,

@@ -14,16 +14,14 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
-from typing import Any, Literal, TypeVar
+from typing import Any, TypeVar
 
 from babel import Locale
 from babel.core import UnknownLocaleError
 from pydantic import BaseModel, ValidationError
-from pydantic_core import ErrorDetails
 
 from gfmd_info.content_model import (
     SECTION_REF_PATTERN,
-    TOPIC_ID_PATTERN,
     Category,
     CountryNote,
     EmergencyNumber,
@@ -32,40 +30,21 @@ from gfmd_info.content_model import (
     TopicMeta,
     TopicText,
 )
+from gfmd_info.problems import (
+    PATTERN_MESSAGES,
+    ContentError,
+    Problem,
+    Severity,
+    describe,
+    errors_first,
+    field_name,
+    listing,
+)
 from gfmd_info.store import ENGLISH, ContentStore
 from gfmd_info.yaml_lines import Loc, YamlDocument, YamlSyntaxError, load_yaml
 
-Severity = Literal["error", "warning"]
 LANGUAGE_FILE = "_language.yaml"
 Model = TypeVar("Model", bound=BaseModel)
-
-
-@dataclass(frozen=True)
-class Problem:
-    """One thing wrong in one file, at one line (``None`` when unknown) and field."""
-
-    path: str
-    line: int | None
-    field: str
-    message: str
-    severity: Severity = "error"
-
-    def __str__(self) -> str:
-        line = "?" if self.line is None else str(self.line)
-        return f"{self.path}:{line}: {self.field}: {self.message}"
-
-
-def errors_first(problems: Sequence[Problem]) -> list[Problem]:
-    return sorted(problems, key=lambda p: p.severity != "error")
-
-
-class ContentError(Exception):
-    """The content cannot be served; ``problems`` lists every problem found, errors first."""
-
-    def __init__(self, problems: Sequence[Problem]) -> None:
-        self.problems = tuple(errors_first(problems))
-        errors = [p for p in self.problems if p.severity == "error"]
-        super().__init__(f"{len(errors)} content error(s):\n" + "\n".join(map(str, errors)))
 
 
 @dataclass(frozen=True)
@@ -235,7 +214,7 @@ class _Reader:
             return None
         for key in data:
             if key not in allowed:
-                self.at(rel, (key,), f"unknown field; this file has {_listing(allowed)}")
+                self.at(rel, (key,), f"unknown field; this file has {listing(allowed)}")
         return data
 
     def entries(self, rel: str, data: Mapping[str, Any], key: str) -> list[tuple[Loc, Any]]:
@@ -258,61 +237,6 @@ class _Reader:
             return None
 
 
-def field_name(loc: Sequence[str | int]) -> str:
-    """``("topics", 3, "related", 1)`` -> ``topics[3].related[1]``."""
-    name = ""
-    for part in loc:
-        name += f"[{part}]" if isinstance(part, int) else (f".{part}" if name else str(part))
-    return name or "file"
-
-
-def _listing(names: Sequence[str]) -> str:
-    return ", ".join(f"`{name}`" for name in names)
-
-
-_PATTERN_MESSAGES = {
-    TOPIC_ID_PATTERN: "must be a lowercase id like `unpaid-wages`",
-    SECTION_REF_PATTERN: "must be a report section: I.A, I.B, I.C.1 to I.C.12, or II",
-    r"^[A-Z]{2}$": "must be a two-letter ISO country code in capitals, like AE",
-    r"^[0-9a-f]{16}$": "must be 16 hex characters: run `gfmd-bot content stamp LANG`",
-    r"^[0-9]{2,4}$": 'must be 2 to 4 digits, in quotes, like "112"',
-    r"^https://[^\s]+$": "must be a website address starting with https://",
-}
-_LENGTH_HINTS = {
-    "title": " (a menu line and a Telegram button)",
-    "text": " (split it into two sections)",
-}
-
-
-def describe(detail: ErrorDetails, model: type[BaseModel] | None = None) -> str:
-    """A pydantic error in words an editor can act on."""
-    kind = detail["type"]
-    ctx = detail.get("ctx", {})
-    value = detail.get("input")
-    last = detail["loc"][-1] if detail["loc"] else ""
-    if kind == "missing":
-        return "is missing"
-    if kind == "extra_forbidden":
-        if model is not None:
-            return f"unknown field; allowed here: {_listing(list(model.model_fields))}"
-        return "unknown field (check its spelling and indentation)"
-    if kind == "string_too_long" and isinstance(value, str):
-        hint = _LENGTH_HINTS.get(str(last), "")
-        return f"is {len(value.strip())} characters; at most {ctx['max_length']}{hint}"
-    if kind == "string_too_short":
-        return "is empty"
-    if kind == "too_short":
-        return f"has {ctx.get('actual_length')} items; at least {ctx.get('min_length')}"
-    if kind == "string_pattern_mismatch":
-        wanted = _PATTERN_MESSAGES.get(str(ctx.get("pattern")), detail["msg"])
-        return f"{value!r} {wanted}"
-    if kind == "string_type" and isinstance(value, int | float):
-        return f"{value!r} must be text: put it in quotes"
-    if kind == "value_error":
-        return str(ctx.get("error", detail["msg"]))
-    return detail["msg"]
-
-
 # The language-neutral files
 
 
@@ -331,7 +255,7 @@ def _read_sections(reader: _Reader) -> dict[str, str] | None:
     good = {}
     for ref, title in sections.items():
         if not re.fullmatch(SECTION_REF_PATTERN, str(ref)):
-            reader.at(rel, ("sections", ref), f"{ref!r} {_PATTERN_MESSAGES[SECTION_REF_PATTERN]}")
+            reader.at(rel, ("sections", ref), f"{ref!r} {PATTERN_MESSAGES[SECTION_REF_PATTERN]}")
         elif not isinstance(title, str) or not title.strip():
             reader.at(rel, ("sections", ref), "needs a title")
         else:

@@ -12,7 +12,7 @@ from bot.i18n import CatalogError
 from bot.messages import Channel, Inbound
 from bot.runtime import Runtime, build_runtime, problem_lines
 from bot.settings import Settings
-from gfmd_info.loader import ContentError
+from gfmd_info.problems import ContentError
 from tests.support.content_edits import break_yaml, set_english_summary
 
 REPO = Path(__file__).resolve().parents[2]

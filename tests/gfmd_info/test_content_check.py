@@ -13,7 +13,8 @@ from gfmd_info.content_check import (
     format_report,
     stamp_language,
 )
-from gfmd_info.loader import ContentError, Problem, load_content
+from gfmd_info.loader import load_content
+from gfmd_info.problems import ContentError, Problem
 from gfmd_info.sms_encoding import measure, to_gsm7
 from gfmd_info.store import CoverageState
 

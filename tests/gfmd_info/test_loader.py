@@ -8,7 +8,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from gfmd_info.loader import ContentError, Problem, load_content, read_content
+from gfmd_info.loader import load_content, read_content
+from gfmd_info.problems import ContentError, Problem
 
 SHIPPED = Path(__file__).parents[2] / "content"
 NEUTRAL_FILES = (
