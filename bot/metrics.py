@@ -61,6 +61,12 @@ class Metrics:
         )
         self.reloads = Counter("gfmd_content_reloads", "Content reloads", ["result"], registry=r)
 
+    def count_message(self, channel: str, lang: str, topic: str, decision: str) -> None:
+        """One message handled; a "none" decision is also one the bot could not answer."""
+        self.messages.labels(channel, lang, topic, decision).inc()
+        if decision == "none":
+            self.unanswered.labels(channel, lang).inc()
+
     def set_content_version(self, version: str) -> None:
         self.content_version.clear()
         self.content_version.labels(version=version).set(1)

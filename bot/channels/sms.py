@@ -220,9 +220,7 @@ class TwilioWebhook:
             outcome = Outcome("error")
         metrics = runtime.metrics
         if outcome.status == 200:
-            metrics.messages.labels(
-                outcome.channel, outcome.lang, outcome.topic, outcome.decision
-            ).inc()
+            metrics.count_message(outcome.channel, outcome.lang, outcome.topic, outcome.decision)
         log.info(
             "sms_webhook",
             extra={

@@ -369,12 +369,9 @@ class TelegramHandlers:
         if isinstance(outcome, str):
             _log(update, outcome)
             return
-        self.runtime.metrics.messages.labels(
-            channel=NAME,
-            lang=outcome.language,
-            topic=outcome.topic or "-",
-            decision=outcome.decision,
-        ).inc()
+        self.runtime.metrics.count_message(
+            NAME, outcome.language, outcome.topic or "-", outcome.decision
+        )
         chat_id = _chat_id(update)
         for message in render_telegram(outcome):
             await self._send(context.bot, chat_id, message)

@@ -609,3 +609,14 @@ def test_minutes_left_counts_to_the_end_of_the_fixed_window() -> None:
 def test_clean_text_drops_control_characters_and_cuts_at_1600() -> None:
     assert clean_text("a\x00b\tc\nd\x7f") == "a b\tc\nd"
     assert len(clean_text("x" * 5000)) == 1600
+
+
+def test_a_question_the_bot_cannot_place_is_counted_and_listed_without_its_sender(
+    twilio: Twilio,
+) -> None:
+    texts(twilio.say("qwzx vbnm plokij", sender="+12125550188"))
+    registry = twilio.runtime.metrics.registry
+    assert registry.get_sample_value("gfmd_unanswered_total", {"channel": "sms", "lang": "en"}) == 1
+    listed = twilio.runtime.store.unanswered()
+    assert [(q.text, q.hits) for q in listed] == [("qwzx vbnm plokij", 1)]
+    assert "2125550188" not in repr(listed)
