@@ -179,9 +179,9 @@ def reload_on_sighup(runtime: Runtime) -> Iterator[None]:
 
 
 def default_channels() -> list[ChannelMount]:
-    from bot.channels import sms, telegram
+    from bot.channels import preview, sms, telegram
 
-    return [sms.mount, telegram.mount]
+    return [sms.mount, telegram.mount, preview.mount]
 
 
 def create_app(

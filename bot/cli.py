@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import secrets
 import signal
 import sys
 import tempfile
@@ -142,8 +143,13 @@ def cmd_chat(args: argparse.Namespace) -> int:
 
     settings = _settings()
     with tempfile.TemporaryDirectory() as tmp:
+        # A throwaway store and key for this session: nothing of it outlives the terminal.
         settings = settings.model_copy(
-            update={"database_url": f"sqlite:///{tmp}/chat.sqlite3", "gfmd_var_dir": Path(tmp)}
+            update={
+                "database_url": f"sqlite:///{tmp}/chat.sqlite3",
+                "gfmd_var_dir": Path(tmp),
+                "gfmd_bot_secret": secrets.token_hex(16),
+            }
         )
         return run_chat(settings, args.channel, args.lang, args.country, sys.stdin, sys.stdout)
 

@@ -374,9 +374,12 @@ class _Turn:
         if first and (pages.fallback or self.written_in):
             notice = self.w(_("This topic is not translated yet; here it is in English."))
             blocks.append(Block(BlockKind.NOTICE, notice))
-        blocks.append(Block(BlockKind.TEXT, pages.pages[page]))
+        shown = pages.pages[page]
+        if shown.heading:
+            blocks.append(Block(BlockKind.TITLE if page == 0 else BlockKind.HEADING, shown.heading))
+        blocks.append(Block(BlockKind.TEXT, shown.text))
         last = page == len(pages.pages) - 1
-        options = self._page_options(topic_id, pages.pages[page], last)
+        options = self._page_options(topic_id, shown.text, last)
         self.state = self.state.update(page=page, position=after(Event.MORE))
         # On SMS the MORE hint is already part of the page text.
         reply = self._reply(blocks, options, urgent=first and self.state.urgent, more_hint="")

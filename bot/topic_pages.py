@@ -10,11 +10,20 @@ from gfmd_info.store import ContentStore
 
 
 @dataclass(frozen=True)
+class TopicPage:
+    """One page: on SMS packed text; elsewhere one part with its heading (the topic's title
+    on the first page), which the renderer may set in bold."""
+
+    heading: str | None
+    text: str
+
+
+@dataclass(frozen=True)
 class TopicPages:
     topic_id: str
     lang_shown: str
     fallback: bool
-    pages: tuple[str, ...]
+    pages: tuple[TopicPage, ...]
 
 
 def budget_for(channel: Channel) -> PageBudget | None:
@@ -22,20 +31,20 @@ def budget_for(channel: Channel) -> PageBudget | None:
     return SMS if channel in (Channel.SMS, Channel.TERMINAL) else None
 
 
-def topic_pieces(
-    content: ContentStore, topic_id: str, lang: str, country: str | None, with_title: bool = True
-) -> tuple[list[str], str, bool]:
+def topic_parts(
+    content: ContentStore, topic_id: str, lang: str, country: str | None
+) -> tuple[list[tuple[str | None, str]], str, bool]:
+    """(heading, text) of each part: summary, sections, country notes, organisations."""
     shown = content.topic_text(topic_id, lang)
     text = shown.text
-    # On SMS every character costs: the title is already the menu line people chose.
-    pieces = [f"{text.title}\n{text.summary}" if with_title else f"{text.summary}"]
-    pieces += [f"{section.heading}\n{section.text}" for section in text.sections]
+    parts: list[tuple[str | None, str]] = [(text.title, text.summary or "")]
+    parts += [(section.heading, section.text) for section in text.sections]
     if country:
-        pieces += content.country_notes(country, topic_id, lang)
+        parts += [(None, note) for note in content.country_notes(country, topic_id, lang)]
     organisations = content.organisations_for(topic_id)
     if organisations:
-        pieces.append("\n".join(f"{o.name}: {o.website}" for o in organisations))
-    return pieces, shown.lang_shown, shown.fallback
+        parts.append((None, "\n".join(f"{o.name}: {o.website}" for o in organisations)))
+    return parts, shown.lang_shown, shown.fallback
 
 
 def topic_pages(
@@ -46,12 +55,14 @@ def topic_pages(
     channel: Channel,
     more_hint: str,
 ) -> TopicPages:
+    parts, shown, fallback = topic_parts(content, topic_id, lang, country)
     budget = budget_for(channel)
-    pieces, shown, fallback = topic_pieces(content, topic_id, lang, country, budget is None)
     if budget is None:
-        pages = [piece.strip() for piece in pieces if piece.strip()]
+        pages = [TopicPage(heading, body.strip()) for heading, body in parts if body.strip()]
     else:
-        pages = paginate(pieces, budget, more_hint)
+        # On SMS every character costs: the title is already the menu line people chose.
+        pieces = [parts[0][1]] + [f"{h}\n{t}" if h else t for h, t in parts[1:]]
+        pages = [TopicPage(None, page) for page in paginate(pieces, budget, more_hint)]
     return TopicPages(topic_id, shown, fallback, tuple(pages))
 
 

@@ -310,6 +310,7 @@ def test_without_credentials_both_real_channels_are_mounted_and_refuse_calls(
     assert {(s.name, s.live) for s in app.state.channels} == {
         ("sms", False),
         ("telegram", False),
+        ("preview", True),  # staff only: loopback or the admin token
     }
     with TestClient(app) as client:
         sms = client.post("/sms/twilio", data={"From": "+14155550100", "Body": "hello"})

@@ -1,0 +1,139 @@
+"""The web preview: NGO staff talk to the bot in a browser, shown as SMS, Telegram or WhatsApp.
+
+`GET /preview` is a one-page chat; `POST /preview/message` turns its JSON into an `Inbound` and
+the `Reply` into what each medium would send (SMS pages with their encoding and segments,
+Telegram HTML with buttons, WhatsApp text). Admin only: from loopback, or with the admin token.
+Each browser tab is its own pseudonymous person; nothing here is counted in the metrics.
+"""
+
+from __future__ import annotations
+
+import secrets
+from typing import Annotated, Any
+
+from fastapi import FastAPI
+from fastapi.responses import HTMLResponse, JSONResponse
+from pydantic import BaseModel, Field
+
+from bot.app import AdminDep, ChannelStatus, RuntimeDep
+from bot.messages import Channel, Inbound, Reply
+from bot.rendering import render_sms_pages, render_telegram, render_whatsapp_text
+from bot.runtime import Runtime
+
+ROUTE = "/preview"
+MEDIA = {"sms": Channel.SMS, "telegram": Channel.TELEGRAM, "whatsapp": Channel.WHATSAPP}
+
+
+class PreviewMessage(BaseModel):
+    session: Annotated[str, Field(min_length=8, max_length=64, pattern=r"^[A-Za-z0-9_-]+$")]
+    channel: Annotated[str, Field(pattern=r"^(sms|telegram|whatsapp)$")] = "sms"
+    text: Annotated[str, Field(max_length=2000)] = ""
+    option_id: Annotated[str | None, Field(max_length=64)] = None
+    lang: Annotated[str | None, Field(max_length=20)] = None
+    country: Annotated[str | None, Field(pattern=r"^[A-Za-z]{2}$")] = None
+
+
+def rendered(reply: Reply | None, channel: Channel) -> dict[str, Any]:
+    """What the medium would send, as data the page can draw."""
+    if reply is None:
+        return {"silent": True, "messages": []}
+    if channel is Channel.SMS:
+        messages: list[dict[str, Any]] = [
+            {
+                "text": page.text,
+                "encoding": str(page.measure.encoding),
+                "segments": page.measure.segments,
+            }
+            for page in render_sms_pages(reply)
+        ]
+    elif channel is Channel.WHATSAPP:
+        messages = [{"text": text} for text in render_whatsapp_text(reply)]
+    else:
+        messages = [
+            {
+                "html": message.html,
+                "buttons": [
+                    [{"label": b.label, "data": b.data} for b in row] for row in message.buttons
+                ],
+            }
+            for message in render_telegram(reply)
+        ]
+    return {"silent": False, "urgent": reply.urgent, "rtl": reply.rtl, "messages": messages}
+
+
+def mount(app: FastAPI, runtime: Runtime) -> ChannelStatus:
+    @app.get(ROUTE, include_in_schema=False)
+    async def preview_page(_admin: AdminDep) -> HTMLResponse:
+        return HTMLResponse(PAGE.replace("{session}", secrets.token_urlsafe(12)))
+
+    @app.post(f"{ROUTE}/message", include_in_schema=False)
+    async def preview_message(
+        message: PreviewMessage, runtime: RuntimeDep, _admin: AdminDep
+    ) -> JSONResponse:
+        channel = MEDIA[message.channel]
+        inbound = Inbound(
+            channel,
+            runtime.user_key("preview", message.session),
+            message.text,
+            language_hint=message.lang,
+            country_hint=message.country.upper() if message.country else None,
+            option_id=message.option_id,
+        )
+        reply = await runtime.call(runtime.conversation.handle, inbound)
+        return JSONResponse(rendered(reply, channel))
+
+    return ChannelStatus("preview", True, f"web preview at {ROUTE} (loopback or admin token)")
+
+
+PAGE = r"""<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>gfmd-bot preview</title>
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<style>
+body{font-family:system-ui,sans-serif;max-width:42rem;margin:1rem auto;padding:0 1rem}
+#log div{margin:.5rem 0;padding:.5rem;border-radius:.5rem;white-space:pre-wrap}
+.me{background:#dcf8c6;text-align:right}.bot{background:#f1f1f1}.meta{color:#666;font-size:.8rem}
+button.opt{margin:.2rem}form{display:flex;gap:.5rem}input[name=text]{flex:1}
+</style></head><body>
+<h1>gfmd-bot preview</h1>
+<p>Talk to the bot as a person would. SMS pages show their encoding and segments.</p>
+<label>Medium <select id="channel"><option>sms</option><option>telegram</option>
+<option>whatsapp</option></select></label>
+<label>Language hint <input id="lang" size="6" placeholder="es-419"></label>
+<label>Country <input id="country" size="3" placeholder="AE"></label>
+<div id="log"></div>
+<form id="f"><input name="text" autocomplete="off" placeholder="Type a message">
+<button>Send</button></form>
+<script>
+const session = "{session}";
+const log = document.getElementById("log");
+function add(cls, text, asHtml) {
+  const d = document.createElement("div"); d.className = cls;
+  if (asHtml) d.innerHTML = text; else d.textContent = text;
+  log.appendChild(d); return d;
+}
+async function send(text, option) {
+  if (text) add("me", text);
+  const body = {session, text: text || "", option_id: option || null,
+    channel: document.getElementById("channel").value,
+    lang: document.getElementById("lang").value || null,
+    country: document.getElementById("country").value || null};
+  const url = location.pathname.replace(/\/$/, "") + "/message";
+  const r = await fetch(url, {method: "POST",
+    headers: {"Content-Type": "application/json"}, body: JSON.stringify(body)});
+  const data = await r.json();
+  if (data.silent) { add("meta", "(no reply: opted out)"); return; }
+  for (const m of data.messages) {
+    const d = add("bot", m.html !== undefined ? m.html : m.text, m.html !== undefined);
+    if (data.rtl) d.dir = "rtl";
+    if (m.segments) add("meta", m.encoding + ", " + m.segments + " segment(s)");
+    for (const row of (m.buttons || [])) for (const b of row) {
+      const btn = document.createElement("button"); btn.className = "opt";
+      btn.textContent = b.label; btn.onclick = () => send("", b.data); d.appendChild(btn);
+    }
+  }
+}
+document.getElementById("f").onsubmit = (e) => {
+  e.preventDefault(); const t = e.target.text.value; e.target.text.value = ""; send(t);
+};
+</script></body></html>
+"""
