@@ -352,9 +352,14 @@ class Matcher:
         share = OTHER_LANGUAGE_SHARE if primary else 1.0
         for topic, score in best_other.items():
             combined[topic] += share * score
+        # The language that matched: the one with the most evidence for the winning topic
+        # (the user's own when it ties), so a Spanish message from an English user says "es".
         matched = user_lang
-        if not primary and per_lang:
-            matched = max(per_lang, key=lambda c: max(per_lang[c].values(), default=0.0))
+        if combined:
+            top = max(combined, key=lambda t: combined[t])
+            strongest = max(per_lang, key=lambda c: (per_lang[c].get(top, 0.0), c == user_lang))
+            if per_lang[strongest].get(top, 0.0) > primary.get(top, 0.0):
+                matched = strongest
         return combined, matched, best_coverage
 
     def match_many(self, items: Iterable[tuple[str, str | None]]) -> Iterable[MatchResult]:
