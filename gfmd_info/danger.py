@@ -19,12 +19,16 @@ from gfmd_info.normalise import normalise
 
 # Shorter words are too easily another word after one typo ("dice" and "dicekik").
 TYPO_MIN_LEN = 6
+SHORT_WORD = 2
 
 
 @dataclass(frozen=True)
 class DangerTerm:
     lang: str
     needed: Mapping[str, int]
+    # A term of one real word and tiny ones ("a l'aide") must appear as written, in order:
+    # those words scattered through a message ("aide sociale a l'enfance") mean nothing.
+    sequence: tuple[str, ...] | None = None
 
 
 def _deletions(word: str) -> set[str]:
@@ -42,7 +46,9 @@ class DangerTerms:
                 if not words:
                     continue
                 index = len(self._terms)
-                self._terms.append(DangerTerm(lang, Counter(words)))
+                content_words = sum(len(w) > SHORT_WORD for w in words)
+                tiny = len(words) > 1 and content_words <= 1
+                self._terms.append(DangerTerm(lang, Counter(words), tuple(words) if tiny else None))
                 for word in set(words):
                     self._by_word[word].append(index)
                     if len(word) >= TYPO_MIN_LEN:
@@ -74,9 +80,23 @@ class DangerTerms:
             foreign = term.lang != user_lang
             if foreign and any(w in user_vocabulary for w in term.needed):
                 continue
+            own = term.lang == user_lang
+            if term.sequence is not None:
+                if _contains(words, term.sequence, typos if own else {}):
+                    return term.lang
+                continue
             if all(
-                present[w] >= n or (n == 1 and term.lang == user_lang and w in typos)
+                present[w] >= n or (n == 1 and own and w in typos)
                 for w, n in term.needed.items()
             ):
                 return term.lang
         return None
+
+
+def _contains(words: Sequence[str], run: Sequence[str], typos: Mapping[str, str]) -> bool:
+    """`run` appears in `words` in order, each word as written or as its allowed typo."""
+    n = len(run)
+    return any(
+        all(words[i + k] in (w, typos.get(w)) for k, w in enumerate(run))
+        for i in range(len(words) - n + 1)
+    )

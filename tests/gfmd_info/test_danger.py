@@ -1,0 +1,44 @@
+from __future__ import annotations
+
+from gfmd_info.danger import DangerTerms
+from gfmd_info.normalise import normalise
+
+TERMS = DangerTerms(
+    {
+        "fr": ["a l'aide", "il va me tuer", "couteau"],
+        "es": ["auxilio", "me esta pegando"],
+        "id": ["tolong tolong"],
+    }
+)
+
+
+def words(text: str) -> list[str]:
+    return normalise(text).split()
+
+
+def test_every_word_of_a_term_must_be_there_in_any_order() -> None:
+    assert TERMS.find(words("il a un couteau"), "fr") == "fr"
+    assert TERMS.find(words("il me dit qu'il va me tuer"), "fr") == "fr"
+    assert TERMS.find(words("il va travailler"), "fr") is None
+
+
+def test_a_term_with_tiny_words_must_appear_as_written() -> None:
+    assert TERMS.find(words("à l'aide !"), "fr") == "fr"
+    assert TERMS.find(words("aide sociale à l'enfance"), "fr") is None
+
+
+def test_small_typos_are_forgiven_in_the_users_own_language_only() -> None:
+    assert TERMS.find(words("me esta pegandoo"), "es") == "es"
+    assert TERMS.find(words("me esta pegandoo"), "en") is None
+
+
+def test_a_repeated_word_must_be_repeated() -> None:
+    assert TERMS.find(words("tolong tolong"), "id") == "id"
+    assert TERMS.find(words("may tulong ba"), "tl") is None
+    assert TERMS.find(words("tolong saya"), "id") is None
+
+
+def test_another_languages_term_is_ignored_where_it_is_an_ordinary_word() -> None:
+    brazilian_words = {"auxilio", "emergencial"}
+    assert TERMS.find(words("auxilio emergencial"), "pt", brazilian_words) is None
+    assert TERMS.find(words("auxilio"), "en") == "es"
