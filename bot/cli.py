@@ -228,7 +228,19 @@ def main(argv: Sequence[str] | None = None) -> int:
     # `gfmd-bot eval ... | head` should end quietly, not with a BrokenPipeError traceback.
     signal.signal(signal.SIGPIPE, signal.SIG_DFL)
     args = build_parser().parse_args(argv)
-    code: int = args.func(args)
+    from bot.i18n import CatalogError
+    from gfmd_info.problems import ContentError
+
+    # An NGO editor sees what is wrong and where, never a Python traceback.
+    try:
+        code: int = args.func(args)
+    except ContentError as error:
+        for problem in error.problems:
+            print(problem, file=sys.stderr)
+        return 1
+    except (CatalogError, ValueError, OSError) as error:
+        print(f"gfmd-bot: {error}", file=sys.stderr)
+        return 1
     return code
 
 

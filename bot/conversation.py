@@ -30,6 +30,8 @@ log = logging.getLogger(__name__)
 RTL_LANGUAGES = frozenset({"ar", "ur", "fa", "ps", "he", "dv", "ckb", "sd", "ug", "yi"})
 _NUMBER = re.compile(r"^\s*(\d{1,3})\s*[.)]?\s*$")
 _LONG_DIGITS = re.compile(r"\d{4,}")
+_PHONE_LIKE = re.compile(r"\+?(?:\d[\s().\-]*){5,}")
+_EMAIL = re.compile(r"\S+@\S+")
 UNANSWERED_MAX = 200
 PAGES_CACHED = 4096
 
@@ -110,9 +112,16 @@ class Conversation:
     def recognise(self, text: str) -> Control | None:
         return self._controls.recognise(text)
 
+    def is_danger(self, text: str) -> bool:
+        """Whether `text` speaks of danger now: channels let it through their rate limits."""
+        return self._knowledge().matcher.match(text).emergency
+
     def record_unanswered(self, lang: str, text: str) -> None:
-        # No key, no time beyond the day: what people asked, never who asked it.
-        cleaned = _LONG_DIGITS.sub("#", normalise(text))[:UNANSWERED_MAX]
+        # No key, no time beyond the day: what people asked, never who asked it. Numbers
+        # (phones, IDs, even written with spaces or dashes) and e-mail addresses are masked
+        # before anything else, so that nobody can be reached through this list.
+        masked = _EMAIL.sub(" # ", _PHONE_LIKE.sub(" # ", text))
+        cleaned = _LONG_DIGITS.sub("#", normalise(masked))[:UNANSWERED_MAX]
         if cleaned:
             self._store.record_unanswered(lang, cleaned, self._clock().date())
 
@@ -166,34 +175,67 @@ class _Turn:
         # The language a free-text message was written in, when the bot cannot yet answer in
         # it (phrases-only languages): the urgent text still comes in that language.
         self.written_in: str | None = None
+        # The matcher's verdict on this message, once asked (danger is checked first).
+        self.result: MatchResult | None = None
 
     # -- dispatch ----------------------------------------------------------------------------
 
     def respond(self) -> tuple[Reply | None, UserState | None]:
         text = self.inbound.text or ""
         control = None if self.inbound.option_id else self.c.recognise(text)
+        # Danger comes before everything: an opt-out, a pending question, a menu.
+        if self.inbound.option_id is None and control is None:
+            if self._typed_emergency_number(text):
+                self.decision = "emergency"
+                return self._topic(EMERGENCY, urgent=True)
+            if not _NUMBER.match(text):
+                self.result = self.k.matcher.match(text, self.state.language)
+                if self.result.emergency:
+                    return self._free_text(text)
+        if self.state.position is Position.CONFIRM_DELETE:
+            return self._confirm_delete(text, control)
         if self.state.opted_out:
-            if control in (Control.START, Control.YES):
-                self.state = self.state.update(opted_out=False)
-                return self._menu(self.w(_("Welcome back. Messages are on again.")))
-            return None, self.state
+            return self._while_opted_out(control)
         if control is Control.STOP:
             self.state = self.state.update(opted_out=True, options=())
             note = self.w(_("You will get no more messages. Send START to come back."))
             return self._reply([Block(BlockKind.TEXT, note)]), self.state
-        if self.state.position is Position.CONFIRM_DELETE:
-            if control is Control.YES or self._chosen_option(text) == "d:yes":
-                return self._deleted()
-            if control is Control.DELETE:  # asked twice: ask once more, erase nothing yet
-                return self._ask_delete()
-            self.state = self.state.update(position=after(Event.DELETE_CANCELLED))
-            return self._menu(self.w(_("Nothing was deleted.")))
         option = self._chosen_option(text)
         if option is not None:
             return self._choose(option)
         if control is not None:
             return self._control(control)
         return self._free_text(text)
+
+    def _while_opted_out(self, control: Control | None) -> tuple[Reply | None, UserState | None]:
+        """Silence, except for coming back and for erasing everything."""
+        # An English YES opts back in on SMS, where Twilio itself treats it so.
+        yes_starts = self.inbound.channel is Channel.SMS and normalise(self.inbound.text) == "yes"
+        if control is Control.START or yes_starts:
+            self.state = self.state.update(opted_out=False)
+            return self._menu(self.w(_("Welcome back. Messages are on again.")))
+        if control is Control.DELETE:
+            return self._ask_delete()
+        return None, self.state
+
+    def _confirm_delete(
+        self, text: str, control: Control | None
+    ) -> tuple[Reply | None, UserState | None]:
+        if control is Control.YES or self._chosen_option(text) == "d:yes":
+            return self._deleted()
+        if control is Control.DELETE:  # asked twice: ask once more, erase nothing yet
+            return self._ask_delete()
+        self.state = self.state.update(position=after(Event.DELETE_CANCELLED))
+        if self.state.opted_out:
+            return None, self.state
+        return self._menu(self.w(_("Nothing was deleted.")))
+
+    def _typed_emergency_number(self, text: str) -> bool:
+        """ "999" or "112" typed alone, and not a choice on the list: a call for help."""
+        typed = text.strip()
+        if not typed.isdigit() or len(typed) < 3 or int(typed) <= len(self.state.options):
+            return False
+        return any(n.number == typed for n in self.k.content.emergency_numbers.values())
 
     def _chosen_option(self, text: str) -> str | None:
         if self.inbound.option_id:
@@ -254,12 +296,14 @@ class _Turn:
                 return actions[value]()
         if kind == "d" and value == "yes":
             return self._ask_delete()
+        if kind == "p":
+            return self._page_of(value)
         return self._menu(self.w(_("That number is not on the list.")))
 
     # -- free text -----------------------------------------------------------------------------
 
     def _free_text(self, text: str) -> tuple[Reply | None, UserState | None]:
-        result = self.k.matcher.match(text, self.state.language)
+        result = self.result or self.k.matcher.match(text, self.state.language)
         log.debug(
             "matched",
             extra={
@@ -281,7 +325,8 @@ class _Turn:
             return self._topic(result.topic)
         if result.decision is Decision.AMBIGUOUS and len(result.alternatives) > 1:
             return self._ambiguous(result)
-        self.c.record_unanswered(result.lang or self.lang, text)
+        if not self.inbound.is_preview:
+            self.c.record_unanswered(result.lang or self.lang, text)
         if self.is_new:
             return self._ask_language(greet=True)
         return self._menu(self.w(_("Sorry, I did not understand. Choose a topic:")))
@@ -346,14 +391,34 @@ class _Turn:
 
     def _topic(self, topic_id: str, urgent: bool = False) -> tuple[Reply | None, UserState | None]:
         self.state = self.state.update(
-            position=after(Event.TOPIC_CHOSEN), topic=topic_id, page=0, urgent=urgent
+            position=after(Event.TOPIC_CHOSEN),
+            topic=topic_id,
+            category=self.k.content.topics[topic_id].category,
+            page=0,
+            urgent=urgent,
         )
         return self._page(0, first=True)
 
     def _more(self) -> tuple[Reply | None, UserState | None]:
-        if self.state.position is not Position.TOPIC or not self.state.topic:
+        topic = self.state.topic
+        # A topic a content reload removed is gone: back to the menu rather than an error.
+        if (
+            self.state.position is not Position.TOPIC
+            or not topic
+            or topic not in self.k.content.topics
+        ):
             return self._menu(self.w(_("There is nothing more to show here.")))
         return self._page(self.state.page + 1, first=False)
+
+    def _page_of(self, value: str) -> tuple[Reply | None, UserState | None]:
+        """A "next page" button: it names its topic, so an old button cannot page another."""
+        topic, _sep, page = value.rpartition(":")
+        if topic not in self.k.content.topics or not page.isdigit():
+            return self._menu(self.w(_("There is nothing more to show here.")))
+        self.state = self.state.update(
+            position=Position.TOPIC, topic=topic, category=self.k.content.topics[topic].category
+        )
+        return self._page(int(page), first=False)
 
     def _page(self, page: int, first: bool) -> tuple[Reply | None, UserState | None]:
         topic_id = self.state.topic or EMERGENCY
@@ -371,7 +436,9 @@ class _Turn:
         blocks: list[Block] = []
         if first and self.state.urgent:
             blocks.append(Block(BlockKind.URGENT, self._urgent_text()))
-        if first and (pages.fallback or self.written_in):
+        # On SMS an urgent answer has two pages: the urgent text and the first page, no more.
+        urgent_sms = self.state.urgent and self._is_sms()
+        if first and (pages.fallback or self.written_in) and not urgent_sms:
             notice = self.w(_("This topic is not translated yet; here it is in English."))
             blocks.append(Block(BlockKind.NOTICE, notice))
         shown = pages.pages[page]
@@ -379,18 +446,18 @@ class _Turn:
             blocks.append(Block(BlockKind.TITLE if page == 0 else BlockKind.HEADING, shown.heading))
         blocks.append(Block(BlockKind.TEXT, shown.text))
         last = page == len(pages.pages) - 1
-        options = self._page_options(topic_id, shown.text, last)
+        options = self._page_options(topic_id, page, shown.text, last)
         self.state = self.state.update(page=page, position=after(Event.MORE))
         # On SMS the MORE hint is already part of the page text.
         reply = self._reply(blocks, options, urgent=first and self.state.urgent, more_hint="")
         return reply, self.state
 
-    def _page_options(self, topic_id: str, page_text: str, last: bool) -> list[Option]:
+    def _page_options(self, topic_id: str, page: int, page_text: str, last: bool) -> list[Option]:
         menu = Option("m:menu", self.w(_("Main menu")))
         if not last:
             if self._is_sms():
                 return []
-            return [Option("m:more", self.w(_("More"))), menu]
+            return [Option(f"p:{topic_id}:{page + 1}", self.w(_("More"))), menu]
         related = [
             Option(f"t:{t}", self.k.content.title(t, self.lang))
             for t in self.k.content.topics[topic_id].related
@@ -428,10 +495,9 @@ class _Turn:
     def _privacy(self) -> tuple[Reply | None, UserState | None]:
         text = self.w(
             _(
-                "We keep only your language, your country code and where you are in the menu, "
-                "under a code made from your number. We never keep your number, your name or "
-                "your messages. Your phone company and the app can see that you wrote to us. "
-                "Send DELETE to erase everything."
+                "We keep your language, country and place in the menu under a code, never your "
+                "number or name. Questions we cannot answer are kept apart, without who asked. "
+                "Your phone company and the app see that you wrote. DELETE erases it all."
             )
         )
         return self._reply([Block(BlockKind.TEXT, text)]), self.state

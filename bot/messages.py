@@ -30,6 +30,8 @@ class Inbound:
     received_at: dt.datetime = field(default_factory=lambda: dt.datetime.now(dt.UTC))
     # A button press carries the option id it was given (Telegram callback data), not typed text.
     option_id: str | None = None
+    # Staff trying the bot in the web preview: nothing is recorded as a real question.
+    is_preview: bool = False
 
 
 class BlockKind(StrEnum):

@@ -197,6 +197,9 @@ def paginate(pieces: Sequence[str], budget: PageBudget, more_hint: str) -> list[
     beside it, the pages go without it.
     """
     parts = [piece.strip() + PIECE_SEPARATOR for piece in pieces if piece.strip()]
+    whole = "".join(parts).strip()
+    if whole and fits(whole, budget):
+        return [whole]  # one page needs no hint, so none is reserved
     suffix = HINT_SEPARATOR + more_hint if more_hint else ""
     try:
         pages = _paginate(parts, budget, suffix)

@@ -18,6 +18,9 @@ from typing import Any, Protocol
 from bot.state import UserState
 
 SEEN_IDS_KEEP = dt.timedelta(days=7)
+# A person silent this long is forgotten (language, place in the menu); so are unanswered
+# questions older than this. Short retention is part of doing no harm.
+RETENTION = dt.timedelta(days=180)
 
 SCHEMA = (
     """CREATE TABLE IF NOT EXISTS user_state (
@@ -60,13 +63,21 @@ class SqlStore:
     """The store over a DB-API connection in autocommit mode (each statement is atomic on its
     own); `placeholder` is `?` (sqlite) or `%s` (psycopg)."""
 
-    def __init__(self, connection: Any, placeholder: str, in_process: bool) -> None:
+    def __init__(
+        self,
+        connection: Any,
+        placeholder: str,
+        in_process: bool,
+        retention: dt.timedelta = RETENTION,
+    ) -> None:
         self._db = connection
         self._ph = placeholder
         self._in_process = in_process
+        self._retention = retention
         self._lock = threading.Lock()
         for statement in SCHEMA:
             self._run(statement)
+        self.purge(dt.datetime.now(dt.UTC))
 
     def _run(self, sql: str, params: Sequence[object] = ()) -> Any:
         with self._lock:
@@ -79,7 +90,14 @@ class SqlStore:
 
     def load(self, key: str) -> UserState | None:
         rows, _ = self._run("SELECT state FROM user_state WHERE user_key = ?", (key,))
-        return UserState.from_json(rows[0][0]) if rows else None
+        if not rows:
+            return None
+        try:
+            return UserState.from_json(rows[0][0])
+        except (ValueError, TypeError, KeyError):
+            # Written by an older version in a shape this one cannot read: start afresh
+            # rather than leave the person without answers.
+            return None
 
     def save(self, key: str, state: UserState) -> None:
         self._run(
@@ -101,11 +119,20 @@ class SqlStore:
             (delivery_id, stamp),
         )
         if inserted and stamp % 97 == 0:
-            self._run(
-                "DELETE FROM seen_delivery WHERE seen_at < ?",
-                (stamp - int(SEEN_IDS_KEEP.total_seconds()),),
-            )
+            self.purge(now)
         return bool(inserted == 1)
+
+    def purge(self, now: dt.datetime) -> None:
+        """Forget what has outlived its use: old delivery ids, silent people, old questions."""
+        stamp = int(now.timestamp())
+        self._run(
+            "DELETE FROM seen_delivery WHERE seen_at < ?",
+            (stamp - int(SEEN_IDS_KEEP.total_seconds()),),
+        )
+        cutoff = (now - self._retention).date().isoformat()
+        self._run("DELETE FROM user_state WHERE updated_on < ?", (cutoff,))
+        self._run("DELETE FROM unanswered WHERE day < ?", (cutoff,))
+        self._run("DELETE FROM rate_window WHERE window_start < ?", (stamp - 86_400,))
 
     def count_message(self, key: str, now: dt.datetime, window_seconds: int) -> int:
         start = int(now.timestamp()) // window_seconds * window_seconds

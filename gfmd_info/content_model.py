@@ -25,7 +25,9 @@ Title = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, ma
 SectionText = Annotated[
     str, StringConstraints(strip_whitespace=True, min_length=1, max_length=SECTION_MAX)
 ]
-TopicId = Annotated[str, StringConstraints(pattern=TOPIC_ID_PATTERN)]
+# Short: an id travels in Telegram callback data, which holds at most 64 bytes.
+TOPIC_ID_MAX = 40
+TopicId = Annotated[str, StringConstraints(pattern=TOPIC_ID_PATTERN, max_length=TOPIC_ID_MAX)]
 SectionRef = Annotated[str, StringConstraints(pattern=SECTION_REF_PATTERN)]
 CountryCode = Annotated[str, StringConstraints(pattern=r"^[A-Z]{2}$")]
 

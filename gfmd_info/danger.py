@@ -86,8 +86,7 @@ class DangerTerms:
                     return term.lang
                 continue
             if all(
-                present[w] >= n or (n == 1 and own and w in typos)
-                for w, n in term.needed.items()
+                present[w] >= n or (n == 1 and own and w in typos) for w, n in term.needed.items()
             ):
                 return term.lang
         return None

@@ -78,6 +78,7 @@ def mount(app: FastAPI, runtime: Runtime) -> ChannelStatus:
             language_hint=message.lang,
             country_hint=message.country.upper() if message.country else None,
             option_id=message.option_id,
+            is_preview=True,
         )
         reply = await runtime.call(runtime.conversation.handle, inbound)
         return JSONResponse(rendered(reply, channel))

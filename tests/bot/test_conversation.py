@@ -10,6 +10,7 @@ import pytest
 from bot.conversation import Conversation
 from bot.i18n import Catalogs
 from bot.messages import BlockKind, Channel, Inbound, Reply
+from bot.rendering import render_sms_pages
 from bot.state_store import SqlStore, open_store
 from gfmd_info.knowledge import Knowledge
 
@@ -53,7 +54,11 @@ def test_danger_in_a_language_without_translated_answers_gets_its_own_urgent_tex
     swahili = knowledge.content.language_pack("sw").urgent
     assert swahili is not None and reply.urgent
     assert text_of(reply, BlockKind.URGENT) == swahili.with_number.replace("{number}", "999")
-    assert text_of(reply, BlockKind.NOTICE)  # says the rest is shown in English
+    assert len(render_sms_pages(reply)) == 2  # urgent text, then the first page: no more
+    on_telegram = say(
+        conversation, "nisaidieni ananipiga sasa hivi", user="u2", channel=Channel.TELEGRAM
+    )
+    assert text_of(on_telegram, BlockKind.NOTICE)  # says the rest is shown in English
 
 
 def test_an_unknown_country_gets_the_way_to_find_the_number_instead_of_a_guess(
@@ -112,3 +117,82 @@ def test_the_rate_limit_notice_uses_the_right_plural(
     say(conversation, "4")  # Français on an SMS with no country: en, es, fr, ar
     assert "minutes" in text_of(conversation.rate_limited("u1", 5))
     assert "minute." in text_of(conversation.rate_limited("u1", 1))
+
+
+@pytest.mark.parametrize("lang", ["en", "es", "fr", "ar"])
+@pytest.mark.parametrize("word", ["help", "privacy", "menu", "language", "delete", "stop"])
+def test_every_fixed_reply_fits_one_sms_page_in_every_language(
+    conversation: Conversation, lang: str, word: str
+) -> None:
+    say(conversation, "hello")
+    reply = conversation.handle(Inbound(Channel.SMS, "u1", "", option_id=f"l:{lang}"))
+    assert reply is not None and reply.language == lang
+    pages = render_sms_pages(say(conversation, word))
+    assert len(pages) == 1, [p.text for p in pages]
+    assert pages[0].measure.segments <= 3
+
+
+def test_danger_is_answered_even_while_a_deletion_waits_for_confirmation(
+    conversation: Conversation,
+) -> None:
+    say(conversation, "hello")
+    say(conversation, "delete")
+    assert say(conversation, "help me now he has a knife").urgent
+
+
+def test_danger_is_answered_even_after_opting_out(conversation: Conversation) -> None:
+    say(conversation, "hello")
+    say(conversation, "stop")
+    assert conversation.handle(Inbound(Channel.SMS, "u1", "my boss did not pay me")) is None
+    assert say(conversation, "help me now he has a knife").urgent
+
+
+def test_an_emergency_number_typed_alone_gets_the_urgent_answer(
+    conversation: Conversation,
+) -> None:
+    assert say(conversation, "999", country="AE").urgent
+
+
+def test_only_a_start_word_ends_an_opt_out(conversation: Conversation) -> None:
+    say(conversation, "hola", country="MX")
+    say(conversation, "parar")
+    assert conversation.handle(Inbound(Channel.SMS, "u1", "vale")) is None
+    assert say(conversation, "iniciar").options
+
+
+def test_an_opted_out_person_can_still_erase_everything(
+    conversation: Conversation, store: SqlStore
+) -> None:
+    say(conversation, "hello")
+    say(conversation, "stop")
+    say(conversation, "delete")
+    say(conversation, "1")
+    assert store.load("u1") is None
+
+
+def test_an_old_more_button_pages_its_own_topic(conversation: Conversation) -> None:
+    first = say(conversation, "my boss did not pay me", channel=Channel.TELEGRAM)
+    more = next(o.id for o in first.options if o.id.startswith("p:"))
+    assert more == "p:unpaid-wages:1"
+    say(conversation, "we were evicted and sleep in the street", channel=Channel.TELEGRAM)
+    page = conversation.handle(Inbound(Channel.TELEGRAM, "u1", "", option_id=more))
+    assert page is not None and page.topic == "unpaid-wages"
+
+
+def test_back_after_a_typed_question_goes_to_that_topics_category(
+    conversation: Conversation,
+) -> None:
+    say(conversation, "hello")
+    say(conversation, "1")
+    say(conversation, "my boss did not pay me")
+    back = say(conversation, "back")
+    assert "t:unpaid-wages" in {o.id for o in back.options}
+
+
+def test_unanswered_questions_are_kept_without_numbers_or_addresses(
+    conversation: Conversation, store: SqlStore
+) -> None:
+    say(conversation, "qwzx call me on +971 50 123 4567 or ana.perez@example.org vbnm")
+    [question] = store.unanswered()
+    assert "971" not in question.text and "123" not in question.text
+    assert "ana" not in question.text and "example" not in question.text

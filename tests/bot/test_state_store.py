@@ -98,3 +98,22 @@ def test_state_written_by_one_process_is_read_by_a_fresh_one(tmp_path: Path) -> 
 def test_unknown_database_url_is_refused() -> None:
     with pytest.raises(ValueError, match="DATABASE_URL"):
         open_store("mysql://somewhere/db")
+
+
+def test_people_silent_longer_than_the_retention_are_forgotten(store: SqlStore) -> None:
+    key = _key()
+    long_ago = (NOW - dt.timedelta(days=400)).date()
+    store.save(key, UserState(language="es", last_seen=long_ago))
+    store.record_unanswered("xx", f"old question {key}", long_ago)
+    store.purge(NOW)
+    assert store.load(key) is None
+    assert not [q for q in store.unanswered(500) if key in q.text]
+
+
+def test_a_state_this_version_cannot_read_starts_afresh(store: SqlStore) -> None:
+    key = _key()
+    store.save(key, UserState(language="fr"))
+    store._run(  # a row written by some other version of the bot
+        "UPDATE user_state SET state = ? WHERE user_key = ?", ('{"position": "gone"}', key)
+    )
+    assert store.load(key) is None
