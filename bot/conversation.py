@@ -15,7 +15,14 @@ from dataclasses import replace
 
 from bot.control_words import Control, ControlWords
 from bot.flow import Event, after, back_from
-from bot.i18n import Catalogs, Words, display_name, languages_for_country, negotiate
+from bot.i18n import (
+    Catalogs,
+    Words,
+    display_name,
+    language_named,
+    languages_for_country,
+    negotiate,
+)
 from bot.messages import Block, BlockKind, Channel, Inbound, Option, Reply
 from bot.rendering import render_sms_pages
 from bot.state import Position, UserState
@@ -303,6 +310,10 @@ class _Turn:
     # -- free text -----------------------------------------------------------------------------
 
     def _free_text(self, text: str) -> tuple[Reply | None, UserState | None]:
+        choosing = self.state.position is Position.LANGUAGE
+        named = language_named(text, self.c.ui_languages(self.k), choosing)
+        if named is not None:
+            return self._language_chosen(named)
         result = self.result or self.k.matcher.match(text, self.state.language)
         log.debug(
             "matched",
@@ -332,7 +343,9 @@ class _Turn:
         return self._menu(self.w(_("Sorry, I did not understand. Choose a topic:")))
 
     def _adopt_language(self, result: MatchResult) -> None:
-        if result.lang and result.lang in self.c.ui_languages(self.k):
+        # Only a message the bot understood says which language its writer reads.
+        understood = result.decision is not Decision.NONE or result.emergency
+        if understood and result.lang and result.lang in self.c.ui_languages(self.k):
             self._set_language(result.lang)
 
     def _set_language(self, lang: str) -> None:

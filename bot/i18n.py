@@ -23,6 +23,8 @@ from babel.support import Translations
 from gfmd_info.normalise import normalise
 
 DOMAIN = "messages"
+# "english please", "in arabic": a language named in a short message.
+LANGUAGE_NAME_MAX_WORDS = 3
 FALLBACK = "en"
 
 
@@ -132,3 +134,32 @@ def display_name(lang: str) -> str:
     except (ValueError, UnknownLocaleError):
         return lang
     return name[:1].upper() + name[1:]
+
+
+@functools.lru_cache(maxsize=64)
+def _names(languages: tuple[str, ...]) -> dict[str, str]:
+    """Each language's names, in itself and in every other language offered, normalised."""
+    names: dict[str, str] = {}
+    for lang in languages:
+        for other in (*languages, "en"):
+            try:
+                name = Locale.parse(lang).get_display_name(other)
+            except (ValueError, UnknownLocaleError):
+                continue
+            if name:
+                names[normalise(name)] = lang
+        names[lang] = lang
+    return names
+
+
+def language_named(text: str, languages: Sequence[str], choosing: bool) -> str | None:
+    """The language a message names: the whole message ("espanol", "العربية"), or, while a
+    language is being chosen, any word of a short one ("english please")."""
+    words = normalise(text).split()
+    names = _names(tuple(languages))
+    whole = " ".join(words)
+    if whole in names:
+        return names[whole]
+    if not choosing or len(words) > LANGUAGE_NAME_MAX_WORDS:
+        return None
+    return next((names[w] for w in words if w in names and len(w) > 2), None)

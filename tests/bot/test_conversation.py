@@ -196,3 +196,18 @@ def test_unanswered_questions_are_kept_without_numbers_or_addresses(
     [question] = store.unanswered()
     assert "971" not in question.text and "123" not in question.text
     assert "ana" not in question.text and "example" not in question.text
+
+
+def test_a_language_named_in_the_language_menu_chooses_it(conversation: Conversation) -> None:
+    say(conversation, "hello")
+    assert say(conversation, "spanish please").language == "es"
+    assert say(conversation, "العربية").language == "ar"
+
+
+def test_a_language_word_inside_a_question_does_not_switch_the_language(
+    conversation: Conversation,
+) -> None:
+    say(conversation, "hola", country="MX")
+    say(conversation, "1")  # Español
+    reply = say(conversation, "clases de ingles para adultos")
+    assert reply.language == "es"
