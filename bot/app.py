@@ -36,6 +36,9 @@ log = logging.getLogger(__name__)
 
 LOOPBACK = frozenset({"127.0.0.1", "::1", "localhost", "testclient"})
 PROMETHEUS_TEXT = "text/plain; version=0.0.4; charset=utf-8"
+ADMIN_CLOSED = (
+    "GFMD_BOT_PUBLIC_URL is set and GFMD_BOT_ADMIN_TOKEN is not: /admin/* and /preview answer 403"
+)
 
 
 @dataclass(frozen=True)
@@ -59,15 +62,34 @@ RuntimeDep = Annotated[Runtime, Depends(get_runtime)]
 
 
 async def require_admin(request: Request, runtime: RuntimeDep) -> None:
-    """Admin routes: from loopback, or with `Authorization: Bearer <GFMD_BOT_ADMIN_TOKEN>`."""
-    token = runtime.settings.gfmd_bot_admin_token
+    """Admin routes (`/admin/*`, `/preview`): `Authorization: Bearer <GFMD_BOT_ADMIN_TOKEN>`.
+    Without GFMD_BOT_PUBLIC_URL (local development) a loopback call that did not come through a
+    proxy needs no token. Once the server is exposed (a public URL is set) the token is always
+    needed: a proxy on the same host that adds no `X-Forwarded-For` would make every call look
+    like loopback."""
+    settings = runtime.settings
+    token = settings.gfmd_bot_admin_token
     given = request.headers.get("authorization", "").removeprefix("Bearer ").strip()
     if token and given and hmac.compare_digest(given.encode(), token.encode()):
         return
+    if settings.gfmd_bot_public_url:
+        detail = "admin token required" if token else ADMIN_CLOSED
+        raise HTTPException(status_code=403, detail=detail)
     client = request.client.host if request.client else ""
     if client in LOOPBACK and not request.headers.get("x-forwarded-for"):
         return
     raise HTTPException(status_code=403, detail="admin token required")
+
+
+def admin_access(settings: Settings) -> tuple[bool, str]:
+    """Whether the admin routes can be used at all, and how: for the startup log."""
+    if settings.gfmd_bot_admin_token:
+        if settings.gfmd_bot_public_url:
+            return True, "/admin/* and /preview need the admin token (GFMD_BOT_PUBLIC_URL is set)"
+        return True, "/admin/* and /preview: loopback, or the admin token"
+    if settings.gfmd_bot_public_url:
+        return False, ADMIN_CLOSED
+    return True, "/admin/* and /preview: loopback only (GFMD_BOT_ADMIN_TOKEN is not set)"
 
 
 AdminDep = Annotated[None, Depends(require_admin)]
@@ -80,11 +102,14 @@ def _core_routes(app: FastAPI) -> None:
 
     @app.get("/readyz")
     def readyz(runtime: RuntimeDep) -> JSONResponse:
+        # Not ready (503) only when nothing can be served; a refused content load while other
+        # content serves is a warning (200): one bad edit must not take every replica out.
         reasons = runtime.readiness()
         body = {
             "ready": not reasons,
             "content_version": runtime.knowledge().content.version,
             "reasons": reasons,
+            "warnings": runtime.warnings(),
         }
         return JSONResponse(body, status_code=200 if not reasons else 503)
 
@@ -224,6 +249,13 @@ def create_app(
         statuses.append(mount(app, runtime))
     app.state.channels = statuses
     app.add_middleware(WebhookTiming, metrics=runtime.metrics, core_paths=core_paths)
+    usable, how = admin_access(runtime.settings)
+    log.log(
+        logging.INFO if usable else logging.WARNING,
+        "admin_access",
+        extra={"event": "admin_access", "usable": usable, "reason": how},
+    )
+    app.state.admin_access = how
     for status in statuses:
         log.info(
             "channel_status",

@@ -83,10 +83,16 @@ _ORDER = (
 class ControlWords:
     def __init__(self, catalogs: Catalogs) -> None:
         self._lookup: dict[str, Control] = {}
+        # The languages whose own list has the word ("parar": es), to greet a newcomer in it.
+        self._languages: dict[str, set[str]] = {}
         for control in reversed(_ORDER):
             for words in catalogs.all_words():
-                for word in words.alternatives(WORD_LISTS[control]):
+                own = words.alternatives(WORD_LISTS[control])
+                english = {w for w in (normalise(x) for x in WORD_LISTS[control].split("|")) if w}
+                for word in own:
                     self._lookup[word] = control
+                    if words.lang == "en" or word not in english:
+                        self._languages.setdefault(word, set()).add(words.lang)
         # "?" normalises to nothing; keep it as the help word it is.
         self._raw = {"?": Control.HELP}
 
@@ -97,3 +103,10 @@ class ControlWords:
         if stripped in self._raw:
             return self._raw[stripped]
         return self._lookup.get(normalise(stripped))
+
+    def language_of(self, text: str) -> str | None:
+        """The one language whose control words include `text`, if only one does."""
+        if len(text) > CONTROL_MAX_CHARS:
+            return None
+        found = self._languages.get(normalise(text), set())
+        return next(iter(found)) if len(found) == 1 else None

@@ -119,6 +119,9 @@ class Conversation:
     def recognise(self, text: str) -> Control | None:
         return self._controls.recognise(text)
 
+    def control_language(self, text: str) -> str | None:
+        return self._controls.language_of(text)
+
     def is_danger(self, text: str) -> bool:
         """Whether `text` speaks of danger now: channels let it through their rate limits."""
         return self._knowledge().matcher.match(text).emergency
@@ -199,6 +202,11 @@ class _Turn:
                 self.result = self.k.matcher.match(text, self.state.language)
                 if self.result.emergency:
                     return self._free_text(text)
+        if control is not None and self.state.language is None:
+            # A newcomer's first word ("parar", "menu") may say which language they read.
+            lang = self.c.control_language(text)
+            if lang in self.c.ui_languages(self.k):
+                self._set_language(lang)
         if self.state.position is Position.CONFIRM_DELETE:
             return self._confirm_delete(text, control)
         if self.state.opted_out:

@@ -29,3 +29,29 @@ class Settings(BaseSettings):
     gfmd_log_level: str = "INFO"
     # Development only: accept unsigned Twilio calls when no auth token is set. Logged loudly.
     gfmd_allow_unsigned_sms: bool = False
+
+
+class SettingsError(Exception):
+    """Settings that must not be served with; `problems` says why, one line each."""
+
+    def __init__(self, problems: list[str]) -> None:
+        super().__init__("; ".join(problems))
+        self.problems = tuple(problems)
+
+
+def uses_postgresql(settings: Settings) -> bool:
+    return settings.database_url.split(":", 1)[0].lower() in ("postgresql", "postgres")
+
+
+def settings_problems(settings: Settings) -> list[str]:
+    """What makes these settings unsafe to serve with, in words an operator can act on."""
+    problems = []
+    if uses_postgresql(settings) and not settings.gfmd_bot_secret:
+        # Each replica would generate its own key under its own GFMD_VAR_DIR, and the same
+        # person would be a different user on each: their language and place split at random.
+        problems.append(
+            "GFMD_BOT_SECRET must be set when DATABASE_URL is PostgreSQL: every replica must "
+            "use the same key, or each would generate its own and split people's state "
+            '(generate one with: python3 -c "import secrets; print(secrets.token_hex(32))")'
+        )
+    return problems

@@ -2,7 +2,8 @@
 
 `GET /preview` is a one-page chat; `POST /preview/message` turns its JSON into an `Inbound` and
 the `Reply` into what each medium would send (SMS pages with their encoding and segments,
-Telegram HTML with buttons, WhatsApp text). Admin only: from loopback, or with the admin token.
+Telegram HTML with buttons, WhatsApp text). Staff only, by the same rule as `/admin/*`: the
+admin token, or loopback alone while no public URL is set.
 Each browser tab is its own pseudonymous person; nothing here is counted in the metrics.
 """
 
@@ -83,7 +84,7 @@ def mount(app: FastAPI, runtime: Runtime) -> ChannelStatus:
         reply = await runtime.call(runtime.conversation.handle, inbound)
         return JSONResponse(rendered(reply, channel))
 
-    return ChannelStatus("preview", True, f"web preview at {ROUTE} (loopback or admin token)")
+    return ChannelStatus("preview", True, f"web preview at {ROUTE} (staff only: see /admin rules)")
 
 
 PAGE = r"""<!doctype html>

@@ -3,9 +3,12 @@
 `POST /sms/twilio` takes Twilio's form-encoded message webhook. In order: refuse when Twilio is
 not configured (503), check `X-Twilio-Signature` against the configured public URL (403), drop a
 MessageSid already handled (the record lives in the store, so it holds across restarts and
-replicas), count the message against the per-sender limit, then hand one `Inbound` to the
-conversation and render its `Reply` as TwiML. "Ignored" is a normal outcome: 200 and an empty
-`<Response/>`. Logs carry the channel and the decision only: never numbers, text or ids.
+replicas), count the message against the per-sender limit (danger and stop words always get
+through), then hand one `Inbound` to the conversation and render its `Reply` as TwiML. The
+country hint (which emergency number to give) is the sender's number's country only when the
+bot's own number (`To`) is from the same country: never guessed from a home SIM abroad.
+"Ignored" is a normal outcome: 200 and an empty `<Response/>`. Logs carry the channel and the
+decision only: never numbers, text or ids.
 """
 
 from __future__ import annotations
@@ -137,6 +140,16 @@ def _country_of_prefix(prefix: str) -> str | None:
     if not region and parsed.country_code:
         region = phonenumbers.region_code_for_country_code(parsed.country_code)
     return str(region) if region and region not in ("ZZ", "001") else None
+
+
+def local_country(from_number: str, to_field: str) -> str | None:
+    """The country the sender is in, as far as the numbers tell: the sender's number's country
+    when the bot's number (`To`) is from the same one. A home SIM abroad (roaming) writing to a
+    local number gives two countries, and a local emergency number must never be guessed from
+    the home one: then None, and the conversation says how to find the local number."""
+    home = country_of(from_number)
+    here = country_of(to_field.removeprefix(WHATSAPP_PREFIX))
+    return home if home is not None and home == here else None
 
 
 def clean_text(body: str) -> str:
@@ -306,9 +319,14 @@ class TwilioWebhook:
         conversation = runtime.conversation
         twilio_keyword = is_twilio_keyword(channel, text)
         # Keywords the bot leaves unanswered cost nothing and keep opt-out state in step with
-        # Twilio's, and a STOP in any language must always be honoured: neither is limited.
+        # Twilio's, a STOP in any language must always be honoured, and danger now must always
+        # be answered: none of them is limited.
         over_limit = count > settings.gfmd_rate_limit_messages
-        if over_limit and not (twilio_keyword or conversation.recognise(text) is Control.STOP):
+        if over_limit and not (
+            twilio_keyword
+            or conversation.recognise(text) is Control.STOP
+            or (text and conversation.is_danger(text))
+        ):
             runtime.metrics.rate_limited.labels(channel=channel).inc()
             if count == settings.gfmd_rate_limit_messages + 1 and not opted_out(runtime, key):
                 wait = conversation.rate_limited(key, minutes_left(now, window))
@@ -318,8 +336,9 @@ class TwilioWebhook:
             if media_count(fields.get("NumMedia")) > 0 and not opted_out(runtime, key):
                 return self._answer(conversation.media_only(key), channel, "media_only")
             return Outcome("empty", channel=channel)
+        country = local_country(number, fields.get("To", ""))
         reply = conversation.handle(
-            Inbound(channel, key, text, country_hint=country_of(number), received_at=now)
+            Inbound(channel, key, text, country_hint=country, received_at=now)
         )
         if twilio_keyword:
             return Outcome("twilio_keyword", channel=channel)

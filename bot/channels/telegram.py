@@ -8,6 +8,11 @@ and stopped with the app) turns each update into one `Inbound`, runs the convers
 thread and sends the `Reply` rendered as HTML with inline buttons. Updates from one chat are
 handled one at a time and in order; different chats run concurrently.
 
+A photo, video or document with a caption is read as a text message, the caption its text; media
+alone gets "I can only read text". Over the per-chat rate limit a chat gets one "too many
+messages" note, then silence; danger and stop words always get through. A person who opted out
+gets neither the note nor the media reply.
+
 Ignored (200, logged, no reply): edited messages, channel posts, stickers, locations and anything
 else unsupported; malformed updates; ordinary messages in groups, where only commands addressed
 to the bot get one line pointing to a private chat. Logs carry the update kind and the decision,
@@ -64,12 +69,14 @@ from telegram.ext import (
 from telegram.warnings import PTBDeprecationWarning
 
 from bot.app import ChannelStatus
+from bot.control_words import Control
 from bot.conversation import Conversation
-from bot.i18n import negotiate
+from bot.i18n import CatalogError, negotiate
 from bot.messages import Channel, Inbound, Reply
 from bot.rendering import TelegramMessage, render_telegram
-from bot.runtime import Runtime, build_runtime
-from bot.settings import Settings
+from bot.runtime import Runtime, build_runtime, problem_lines
+from bot.settings import Settings, SettingsError
+from gfmd_info.problems import ContentError
 
 log = logging.getLogger(__name__)
 
@@ -89,7 +96,9 @@ _COMMAND_INPUT: dict[str, tuple[str, str | None]] = {
     "stop": ("stop", None),
 }
 _SECRET_FORMAT = re.compile(r"^[A-Za-z0-9_-]{1,256}$")
-_OPTION_ID = re.compile(r"^[a-z]:[A-Za-z0-9_-]{1,62}$")
+# Callback data is the conversation's option id, passed through unchanged (`t:unpaid-wages`,
+# `p:unpaid-wages:2`): at most 64 bytes, Telegram's limit.
+_OPTION_ID = re.compile(r"^[a-z]:[A-Za-z0-9_:-]{1,62}$")
 _MEDIA = ("photo", "voice", "audio", "video", "video_note", "document")
 _KINDS = (*_MEDIA, "text", "sticker", "location", "venue", "contact", "animation", "poll", "dice")
 _MAX_CONCURRENT_UPDATES = 64
@@ -250,8 +259,15 @@ class TelegramHandlers:
         await self._converse(update, context, message.text or "" if message else "")
 
     async def on_media(self, update: Update, context: Context) -> None:
+        """A caption is read as the message ("help me, he has a knife" under a photo); media
+        alone gets "I can only read text", except for a person who opted out."""
+        message = update.effective_message
+        caption = (message.caption or "").strip() if message else ""
+        if caption:
+            await self._converse(update, context, caption)
+            return
         key = self._key(_chat_id(update))
-        outcome = await self.runtime.call(self._limited, key, lambda: self.conv.media_only(key))
+        outcome = await self.runtime.call(self._limited, key, lambda: self._media_only(key))
         await self._deliver(update, context, outcome, "media_only")
 
     async def on_button(self, update: Update, context: Context) -> None:
@@ -336,9 +352,24 @@ class TelegramHandlers:
             received_at=message.date if message and message.date else dt.datetime.now(dt.UTC),
         )
         outcome = await self.runtime.call(
-            self._limited, inbound.user_key, lambda: self.conv.handle(inbound)
+            self._limited, inbound.user_key, lambda: self.conv.handle(inbound), text
         )
         await self._deliver(update, context, outcome, "answered")
+
+    def _media_only(self, key: str) -> Reply | None:
+        return None if self._opted_out(key) else self.conv.media_only(key)
+
+    def _opted_out(self, key: str) -> bool:
+        """Replies the conversation does not build itself must respect an opt-out too."""
+        state = self.runtime.store.load(key)
+        return state is not None and state.opted_out
+
+    def _never_limited(self, text: str) -> bool:
+        """Danger now, and a stop word, get through the rate limit: the one must be answered,
+        the other always honoured."""
+        if not text.strip():
+            return False
+        return self.conv.recognise(text) is Control.STOP or self.conv.is_danger(text)
 
     def _rate(self, key: str) -> str:
         """`ok` under the limit; `tell` the first time over it (say so once); `drop` after."""
@@ -351,16 +382,19 @@ class TelegramHandlers:
         self.runtime.metrics.rate_limited.labels(channel=NAME).inc()
         return "tell" if hits == settings.gfmd_rate_limit_messages + 1 else "drop"
 
-    def _limited(self, key: str, respond: Callable[[], Reply | None]) -> Reply | str:
-        """`respond()` under the rate limit, or why there is no reply (`rate_limited`,
-        `opted_out`). Runs in a worker thread: the store is synchronous."""
+    def _limited(
+        self, key: str, respond: Callable[[], Reply | None], text: str = ""
+    ) -> Reply | str:
+        """`respond()` under the rate limit (or over it, for danger or a stop word in `text`),
+        or why there is no reply (`rate_limited`, `opted_out`). Runs in a worker thread: the
+        store is synchronous."""
         rate = self._rate(key)
-        if rate == "drop":
+        if rate != "ok" and not self._never_limited(text):
+            if rate == "tell" and not self._opted_out(key):
+                window = self.runtime.settings.gfmd_rate_limit_window_seconds
+                left = window - int(time.time()) % window
+                return self.conv.rate_limited(key, max(1, math.ceil(left / 60)))
             return "rate_limited"
-        if rate == "tell":
-            window = self.runtime.settings.gfmd_rate_limit_window_seconds
-            left = window - int(time.time()) % window
-            return self.conv.rate_limited(key, max(1, math.ceil(left / 60)))
         return respond() or "opted_out"
 
     async def _deliver(
@@ -659,5 +693,14 @@ def poll_command(settings: Settings) -> int:
         asyncio.run(run())
     except TelegramError as error:
         print(f"gfmd-bot telegram poll: {_describe(error, settings)}")
+        return 1
+    except SettingsError as error:
+        for problem in error.problems:
+            print(f"gfmd-bot telegram poll: {problem}")
+        return 1
+    except (ContentError, CatalogError) as error:
+        for line in problem_lines(error):
+            print(line)
+        print("gfmd-bot telegram poll: cannot serve this content")
         return 1
     return 0

@@ -150,6 +150,7 @@ def test_readyz_is_ready_with_the_content_version(client: TestClient, runtime: R
         "ready": True,
         "content_version": runtime.knowledge().content.version,
         "reasons": [],
+        "warnings": [],
     }
 
 
@@ -240,6 +241,55 @@ def test_a_proxied_request_is_not_taken_for_loopback(client: TestClient) -> None
     assert response.status_code == 403
 
 
+def _exposed(runtime: Runtime, **changes: object) -> Runtime:
+    """The same runtime with GFMD_BOT_PUBLIC_URL set (and `changes`)."""
+    update = {"gfmd_bot_public_url": "https://bot.example.org", **changes}
+    runtime.settings = runtime.settings.model_copy(update=update)
+    return runtime
+
+
+@pytest.mark.parametrize(
+    ("headers", "status"),
+    [
+        ({}, 403),
+        ({"Authorization": "Bearer wrong"}, 403),
+        ({"Authorization": f"Bearer {ADMIN_TOKEN}"}, 200),
+    ],
+)
+def test_with_a_public_url_even_loopback_needs_the_admin_token(
+    runtime: Runtime, channel: FakeChannel, headers: dict[str, str], status: int
+) -> None:
+    app = create_app(runtime.settings, _exposed(runtime), channels=[channel.mount])
+    with TestClient(app) as loopback:  # what a same-host proxy without X-Forwarded-For looks like
+        assert loopback.post("/admin/reload", headers=headers).status_code == status
+        assert loopback.get("/admin/unanswered", headers=headers).status_code == status
+
+
+def test_with_a_public_url_and_no_admin_token_admin_routes_are_closed_and_the_log_says_so(
+    runtime: Runtime, channel: FakeChannel, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.INFO, logger="bot.app")
+    exposed = _exposed(runtime, gfmd_bot_admin_token=None)
+    app = create_app(exposed.settings, exposed, channels=[channel.mount])
+    with TestClient(app) as loopback:
+        response = loopback.post("/admin/reload")
+    assert response.status_code == 403
+    assert "GFMD_BOT_ADMIN_TOKEN" in response.json()["detail"]
+    [logged] = [r for r in caplog.records if getattr(r, "event", "") == "admin_access"]
+    assert logged.levelno == logging.WARNING
+    assert logged.usable is False  # type: ignore[attr-defined]
+    assert "GFMD_BOT_PUBLIC_URL is set and GFMD_BOT_ADMIN_TOKEN is not" in logged.reason  # type: ignore[attr-defined]
+
+
+def test_without_a_public_url_loopback_needs_no_admin_token(
+    runtime: Runtime, channel: FakeChannel
+) -> None:
+    runtime.settings = runtime.settings.model_copy(update={"gfmd_bot_admin_token": None})
+    app = create_app(runtime.settings, runtime, channels=[channel.mount])
+    with TestClient(app) as loopback:
+        assert loopback.post("/admin/reload").status_code == 200
+
+
 def test_a_good_edit_is_served_after_post_admin_reload(
     client: TestClient, runtime: Runtime, content: Path
 ) -> None:
@@ -255,13 +305,14 @@ def test_a_good_edit_is_served_after_post_admin_reload(
     assert client.get("/readyz").json()["content_version"] == response.json()["version"]
 
 
-def test_a_broken_edit_is_refused_whole_and_shown_by_readyz(
+def test_a_broken_edit_is_refused_whole_and_readyz_stays_200_with_warnings(
     client: TestClient, runtime: Runtime, content: Path
 ) -> None:
     before = runtime.knowledge().content.version
     first = answer(runtime, "+14155550100")
     path = edit_summary(content, MARKER)
-    path.write_text(path.read_text(encoding="utf-8").replace("title: ", "title: [", 1))
+    good = path.read_text(encoding="utf-8")
+    path.write_text(good.replace("title: ", "title: [", 1))
 
     response = client.post("/admin/reload")
 
@@ -270,10 +321,27 @@ def test_a_broken_edit_is_refused_whole_and_shown_by_readyz(
     assert body["reloaded"] is False and body["version"] == before
     assert any(re.search(r"en/unpaid-wages\.yaml:\d+: ", p) for p in body["problems"])
     assert answer(runtime, "+14155550101") == first
+    # The previous content still serves: one typo must not take every replica out of a load
+    # balancer. The problems are listed as warnings until a good reload.
     ready = client.get("/readyz")
-    assert ready.status_code == 503
+    assert ready.status_code == 200
+    assert ready.json()["ready"] is True and ready.json()["reasons"] == []
     assert ready.json()["content_version"] == before
-    assert ready.json()["reasons"][0] == f"content reload refused: {body['problems'][0]}"
+    warnings = ready.json()["warnings"]
+    assert warnings[0] == f"content reload refused, still serving {before}: {body['problems'][0]}"
+
+    path.write_text(good, encoding="utf-8")
+    assert client.post("/admin/reload").status_code == 200
+    assert client.get("/readyz").json()["warnings"] == []
+
+
+def test_readyz_is_503_when_no_language_can_be_served(
+    client: TestClient, runtime: Runtime, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(runtime.conversation, "ui_languages", lambda knowledge: [])
+    response = client.get("/readyz")
+    assert response.status_code == 503
+    assert response.json()["reasons"] == ["no language has complete content and catalogs"]
 
 
 # -- lifespan and channels ----------------------------------------------------------------------

@@ -211,3 +211,10 @@ def test_a_language_word_inside_a_question_does_not_switch_the_language(
     say(conversation, "1")  # Español
     reply = say(conversation, "clases de ingles para adultos")
     assert reply.language == "es"
+
+
+def test_a_newcomers_first_control_word_sets_the_language_it_belongs_to(
+    conversation: Conversation,
+) -> None:
+    assert say(conversation, "parar").language == "es"
+    assert say(conversation, "arret", user="u2").language == "fr"

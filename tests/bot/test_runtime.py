@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import logging
 import re
 import shutil
 from collections.abc import Iterator
@@ -10,8 +11,8 @@ from prometheus_client.parser import text_string_to_metric_families
 
 from bot.i18n import CatalogError
 from bot.messages import Channel, Inbound
-from bot.runtime import Runtime, build_runtime, problem_lines
-from bot.settings import Settings
+from bot.runtime import LastGood, Runtime, build_runtime, folder_digest, problem_lines
+from bot.settings import Settings, SettingsError
 from gfmd_info.problems import ContentError
 from tests.support.content_edits import break_yaml, set_english_summary
 
@@ -96,9 +97,12 @@ def test_a_broken_edit_changes_nothing_and_is_reported_with_file_and_line(
     assert result.version == before
     assert any(re.search(r"en/unpaid-wages\.yaml:\d+: yaml:", p) for p in result.problems)
     assert answer(runtime, "+14155550101") == first_answer
-    reasons = runtime.readiness()
-    assert reasons and all(r.startswith("content reload refused: ") for r in reasons)
-    assert "unpaid-wages.yaml:" in reasons[0]
+    assert runtime.readiness() == []  # the previous content still serves
+    warnings = runtime.warnings()
+    assert warnings and all(
+        w.startswith(f"content reload refused, still serving {before}: ") for w in warnings
+    )
+    assert "unpaid-wages.yaml:" in warnings[0]
     refused = [r for r in caplog.records if getattr(r, "event", "") == "content_reload_refused"]
     assert refused and list(result.problems) == refused[0].problems  # type: ignore[attr-defined]
     assert metric(runtime, "gfmd_content_reloads_total", result="refused") == 1.0
@@ -112,7 +116,7 @@ def test_mending_a_broken_edit_makes_the_runtime_ready_again(runtime: Runtime) -
     assert not runtime.reload_content().ok
     path.write_text(good, encoding="utf-8")
     assert runtime.reload_content().ok
-    assert runtime.readiness() == []
+    assert runtime.readiness() == [] and runtime.warnings() == []
     assert MARKER in answer(runtime, "+14155550100")
 
 
@@ -143,3 +147,102 @@ def test_an_unreadable_file_is_one_problem_line() -> None:
     assert problem_lines(error) == (
         "content/en/shelter.yaml:?: file: cannot be read (Permission denied)",
     )
+
+
+# -- the last good copy of the content ------------------------------------------------------------
+
+
+def test_every_successful_load_keeps_a_copy_of_the_content_under_the_var_dir(
+    runtime: Runtime, tmp_path: Path
+) -> None:
+    link = tmp_path / "var" / "last-good-content"
+    first = runtime.knowledge().content.version
+    assert link.is_symlink() and link.resolve().name == first
+    assert folder_digest(link) == folder_digest(runtime.knowledge.content_dir)
+
+    set_english_summary(runtime.knowledge.content_dir, "unpaid-wages", MARKER)
+    second = runtime.reload_content().version
+
+    assert link.resolve().name == second
+    assert folder_digest(link) == folder_digest(runtime.knowledge.content_dir)
+    copies = tmp_path / "var" / "last-good-content.d"
+    assert sorted(p.name for p in copies.iterdir()) == [second]  # older copies are removed
+
+
+def test_a_refused_reload_keeps_the_last_good_copy(runtime: Runtime, tmp_path: Path) -> None:
+    link = tmp_path / "var" / "last-good-content"
+    assert link.is_dir()
+    before = folder_digest(link)
+    break_yaml(set_english_summary(runtime.knowledge.content_dir, "unpaid-wages", MARKER))
+    assert not runtime.reload_content().ok
+    assert folder_digest(link) == before
+
+
+def test_broken_content_at_start_serves_the_last_good_copy_with_warnings(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    settings = settings_for(copy_content(tmp_path), tmp_path)
+    first = build_runtime(settings)
+    good_version = first.knowledge().content.version
+    good_answer = answer(first, "+14155550100")
+    first.close()
+    path = settings.gfmd_content_dir / "en" / "shelter.yaml"
+    good = path.read_text(encoding="utf-8")
+    break_yaml(path)
+
+    runtime = build_runtime(settings)  # a restart with the broken folder: no exception
+    try:
+        assert runtime.knowledge().content.version == good_version
+        assert answer(runtime, "+14155550101") == good_answer
+        assert runtime.readiness() == []
+        warnings = runtime.warnings()
+        lead = f"content folder refused at startup, serving the last good copy ({good_version}): "
+        assert warnings and all(w.startswith(lead) for w in warnings)
+        assert re.search(r"content/en/shelter\.yaml:\d+: yaml: ", warnings[0])
+        [logged] = [r for r in caplog.records if getattr(r, "event", "") == "content_fallback"]
+        assert logged.levelno == logging.ERROR
+        assert any("en/shelter.yaml:" in p for p in logged.problems)  # type: ignore[attr-defined]
+
+        path.write_text(good, encoding="utf-8")  # mended: a reload serves the folder again
+        assert runtime.reload_content().ok
+        assert runtime.warnings() == [] and not runtime.knowledge.from_last_good
+    finally:
+        runtime.close()
+
+
+def test_a_copy_that_differs_from_what_was_loaded_is_not_kept(tmp_path: Path) -> None:
+    content = copy_content(tmp_path)
+    last_good = LastGood(tmp_path / "var")
+    assert not last_good.save(content, "0123456789ab", digest="not the folder's digest")
+    assert last_good.path() is None
+    assert last_good.save(content, "0123456789ab", folder_digest(content))
+    assert last_good.path() is not None
+    leftovers = [p.name for p in last_good.copies.iterdir() if p.name.startswith(".")]
+    assert leftovers == []
+
+
+def test_a_var_dir_that_cannot_be_written_does_not_stop_a_load(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    var = tmp_path / "var"
+    var.write_text("a file, not a folder", encoding="utf-8")
+    content = copy_content(tmp_path)
+    assert not LastGood(var).save(content, "0123456789ab", folder_digest(content))
+    assert [r for r in caplog.records if getattr(r, "event", "") == "last_good_not_saved"]
+
+
+# -- settings -----------------------------------------------------------------------------------
+
+
+def test_postgresql_without_a_user_key_secret_is_refused(tmp_path: Path) -> None:
+    settings = settings_for(
+        REPO / "content",
+        tmp_path,
+        database_url="postgresql://gfmd@127.0.0.1:1/gfmd",
+        gfmd_bot_secret=None,
+    )
+    with pytest.raises(SettingsError) as raised:
+        build_runtime(settings)  # before anything is loaded or connected
+    [problem] = raised.value.problems
+    assert "GFMD_BOT_SECRET must be set when DATABASE_URL is PostgreSQL" in problem
+    assert not (tmp_path / "var" / "user-key-secret").exists()

@@ -22,6 +22,7 @@ from bot.channels.sms import (
     EMPTY_TWIML,
     clean_text,
     country_of,
+    local_country,
     minutes_left,
     sender,
     signed_url,
@@ -150,6 +151,10 @@ SPAIN = "+34612345678"
 US = "+12125550143"
 FRANCE = "+33612345678"
 UAE = "+971501234567"
+INDIA = "+919812345678"
+# The bot's own numbers (`To`) in some countries; the recordings' `To` is a US number.
+UAE_BOT = "+97145550100"
+SPAIN_BOT = "+34910000000"
 
 
 def texts(response: Any) -> list[str]:
@@ -321,6 +326,7 @@ class Turn:
     # Substrings every one of which must appear in the answer; () means an empty <Response/>.
     expect: tuple[str, ...]
     messages: int | None = None
+    to: str | None = None  # the bot's number, when not the recording's (US)
 
 
 @dataclass(frozen=True)
@@ -351,7 +357,7 @@ CONVERSATION_CASES = [
     ),
     ConversationCase(
         "an urgent answer uses the country from the number and may take two pages",
-        (Turn(UAE, "I am in danger, my employer locked me in", ("999",)),),
+        (Turn(UAE, "I am in danger, my employer locked me in", ("999",), to=UAE_BOT),),
     ),
     ConversationCase(
         "English STOP and START are recorded but Twilio answers them",
@@ -387,7 +393,7 @@ CONVERSATION_CASES = [
     ),
     ConversationCase(
         "Arabic STOP is answered by the bot in Arabic",
-        (Turn(UAE, "قف", ("لن تصلك رسائل",)),),
+        (Turn(UAE, "قف", ("لن تصلك رسائل",), to=UAE_BOT),),
     ),
     ConversationCase(
         "on WhatsApp the bot answers STOP itself: Twilio does not",
@@ -435,7 +441,8 @@ def test_conversations_over_the_webhook(
 ) -> None:
     twilio = make_twilio(**(case.settings or {}))
     for number, turn in enumerate(case.turns, 1):
-        answer = texts(twilio.say(turn.text, sender=turn.sender))
+        to = {"To": turn.to} if turn.to else {}
+        answer = texts(twilio.say(turn.text, sender=turn.sender, **to))
         where = f"turn {number} ({turn.text[:20]!r}): {answer}"
         if not turn.expect:
             assert answer == [], where
@@ -483,10 +490,29 @@ def test_a_person_who_opted_out_gets_nothing_for_a_picture_or_over_the_limit(
     make_twilio: Callable[..., Twilio],
 ) -> None:
     twilio = make_twilio(gfmd_rate_limit_messages=2, gfmd_rate_limit_window_seconds=10**9)
-    assert "No recibiras" in texts(twilio.say("PARAR", sender=SPAIN))[0]
+    assert "No recibiras" in texts(twilio.say("PARAR", sender=SPAIN, To=SPAIN_BOT))[0]
     picture = recorded(RECORDED_MMS, MessageSid=twilio.next_sid(), From=SPAIN)
     assert texts(twilio.post(picture)) == []
     assert texts(twilio.say("hola", sender=SPAIN)) == []  # over the limit of 2: no "please wait"
+
+
+DANGER = "help me now he has a knife"
+
+
+@pytest.mark.parametrize("sender", [SPAIN, "whatsapp:" + SPAIN])
+def test_danger_gets_through_the_rate_limit(
+    make_twilio: Callable[..., Twilio], sender: str
+) -> None:
+    twilio = make_twilio(gfmd_rate_limit_messages=2, gfmd_rate_limit_window_seconds=10**9)
+    assert texts(twilio.say("menu", sender=sender))
+    assert texts(twilio.say("menu", sender=sender))
+    assert "Too many messages" in texts(twilio.say("menu", sender=sender))[0]
+    assert texts(twilio.say("menu", sender=sender)) == []
+
+    urgent = "\n".join(texts(twilio.say(DANGER, sender=sender)))
+
+    assert "If you are in danger now" in urgent
+    assert texts(twilio.say("menu", sender=sender)) == []  # the limit holds for the rest
 
 
 def test_a_picture_with_text_is_answered_as_text(twilio: Twilio) -> None:
@@ -620,3 +646,45 @@ def test_a_question_the_bot_cannot_place_is_counted_and_listed_without_its_sende
     listed = twilio.runtime.store.unanswered()
     assert [(q.text, q.hits) for q in listed] == [("qwzx vbnm plokij", 1)]
     assert "2125550188" not in repr(listed)
+
+
+# -- the emergency number is never guessed from a home SIM abroad --------------------------------
+
+
+@pytest.mark.parametrize(
+    ("sender", "bot_number", "expected", "not_expected"),
+    [
+        (UAE, UAE_BOT, "call 999", "local emergency number"),
+        ("whatsapp:" + UAE, "whatsapp:" + UAE_BOT, "call 999", "local emergency number"),
+        # An Indian SIM roaming in the UAE: India's 112 would not work there; 999 is a guess.
+        (INDIA, UAE_BOT, "local emergency number", "112"),
+        ("whatsapp:" + INDIA, "whatsapp:" + UAE_BOT, "local emergency number", "112"),
+        (UAE, US, "local emergency number", "999"),
+    ],
+)
+def test_the_emergency_number_comes_only_from_a_sender_in_the_bots_country(
+    twilio: Twilio, sender: str, bot_number: str, expected: str, not_expected: str
+) -> None:
+    urgent = "\n".join(texts(twilio.say(DANGER, sender=sender, To=bot_number)))
+    assert "If you are in danger now" in urgent
+    assert expected in urgent
+    assert not_expected not in urgent
+
+
+@pytest.mark.parametrize(
+    ("sender", "to", "country"),
+    [
+        (UAE, UAE_BOT, "AE"),
+        (UAE, "whatsapp:" + UAE_BOT, "AE"),
+        (SPAIN, SPAIN_BOT, "ES"),
+        (INDIA, UAE_BOT, None),
+        (SPAIN, US, None),
+        (UAE, "", None),
+        (UAE, "GFMDINFO", None),
+        ("GFMDINFO", UAE_BOT, None),
+    ],
+)
+def test_the_country_is_the_senders_only_when_the_bots_number_agrees(
+    sender: str, to: str, country: str | None
+) -> None:
+    assert local_country(sender, to) == country

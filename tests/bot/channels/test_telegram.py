@@ -21,6 +21,7 @@ from fastapi.testclient import TestClient
 from bot.app import ChannelStatus, create_app
 from bot.conversation import Conversation
 from bot.i18n import Catalogs
+from bot.messages import Inbound, Reply
 from bot.metrics import Metrics
 from bot.runtime import KnowledgeHolder, Runtime
 from bot.settings import Settings
@@ -139,6 +140,16 @@ STICKER = {
 }
 LOCATION = {"latitude": 25.2854, "longitude": 51.531}
 PHOTO = [{"file_id": "AgACAgQAAxkBAAIB", "file_unique_id": "AQAD", "width": 90, "height": 67}]
+VOICE = {"file_id": "AwACAgQAAxkBAAIC", "file_unique_id": "AgAD", "duration": 3}
+VIDEO = {
+    "file_id": "BAACAgQAAxkBAAID",
+    "file_unique_id": "AgAE",
+    "width": 320,
+    "height": 240,
+    "duration": 4,
+}
+DOCUMENT = {"file_id": "BQACAgQAAxkBAAIE", "file_unique_id": "AgAF", "file_name": "payslip.pdf"}
+DANGER = "help me now he has a knife"
 
 
 # --- the harness ----------------------------------------------------------------------------
@@ -318,9 +329,9 @@ def test_a_whole_conversation_with_buttons_in_english(telegram: Telegram) -> Non
 
     topic = telegram.send(button_update("t:unpaid-wages"))
     assert "You have a right to be paid" in texts(topic)[0]
-    assert options(topic) == ["m:more", "m:menu"]
+    assert options(topic) == ["p:unpaid-wages:1", "m:menu"]
 
-    more = telegram.send(button_update("m:more"))
+    more = telegram.send(button_update("p:unpaid-wages:1"))
     assert "What you can do" in texts(more)[0]
 
     typed = telegram.send(message_update("my boss did not pay me"))
@@ -354,7 +365,7 @@ def test_commands(telegram: Telegram) -> None:
     assert "c:health" in options(telegram.send(message_update("/menu")))
     assert "l:fr" in options(telegram.send(message_update("/language")))
     assert "MENU" in texts(telegram.send(message_update("/help")))[0]
-    assert "never keep" in texts(telegram.send(message_update("/privacy")))[0]
+    assert "never your number" in texts(telegram.send(message_update("/privacy")))[0]
     assert "MENU" in texts(telegram.send(message_update("/whatever")))[0]
 
     ask = telegram.send(message_update("/delete"))
@@ -462,9 +473,21 @@ def test_unsupported_or_malformed_updates_are_ignored_and_the_next_is_answered(
     assert "You have a right to be paid" in texts(telegram.send(message_update("unpaid wages")))[0]
 
 
-def test_a_picture_or_voice_note_gets_a_text_only_note(telegram: Telegram) -> None:
-    calls = telegram.send(message_update(photo=PHOTO, caption="look"))
-    assert texts(calls) == ["I can only read text. Please type your question."]
+def test_a_picture_or_voice_note_without_a_caption_gets_a_text_only_note(
+    telegram: Telegram,
+) -> None:
+    for media in ({"photo": PHOTO}, {"voice": VOICE}, {"document": DOCUMENT}):
+        calls = telegram.send(message_update(**media))
+        assert texts(calls) == ["I can only read text. Please type your question."]
+
+
+@pytest.mark.parametrize("media", [{"photo": PHOTO}, {"video": VIDEO}, {"document": DOCUMENT}])
+def test_a_caption_is_read_as_the_message(telegram: Telegram, media: dict[str, Any]) -> None:
+    telegram.send(message_update("/start"))
+    urgent = texts(telegram.send(message_update(caption=DANGER, **media)))
+    assert urgent and "If you are in danger now" in urgent[0]
+    answer = texts(telegram.send(message_update(caption="unpaid wages", **media)))
+    assert answer and "You have a right to be paid" in answer[0]
 
 
 def test_a_failed_send_is_logged_and_the_next_update_is_answered(telegram: Telegram) -> None:
@@ -513,6 +536,97 @@ def test_over_the_limit_one_note_then_silence(
         assert texts(telegram.send(message_update("unpaid wages")))[0].startswith("Too many")
         assert sent(telegram.send(message_update("unpaid wages"))) == []
         assert texts(telegram.send(message_update("unpaid wages", chat_id=OTHER_CHAT)))
+
+
+def test_danger_gets_through_the_rate_limit(
+    tmp_path: Path, bot_api: FakeBotApi, turns: Turns, knowledge: Knowledge, catalogs: Catalogs
+) -> None:
+    settings = make_settings(tmp_path, bot_api, gfmd_rate_limit_messages=2)
+    with start_client(settings, make_runtime(settings, knowledge, catalogs)) as client:
+        telegram = Telegram(client, bot_api, turns)
+        for _ in range(2):
+            assert texts(telegram.send(message_update("unpaid wages")))
+        assert texts(telegram.send(message_update("unpaid wages")))[0].startswith("Too many")
+        assert sent(telegram.send(message_update("unpaid wages"))) == []
+
+        urgent = texts(telegram.send(message_update(DANGER)))
+        captioned = texts(telegram.send(message_update(photo=PHOTO, caption=DANGER)))
+
+        assert urgent and "If you are in danger now" in urgent[0]
+        assert captioned and "If you are in danger now" in captioned[0]
+        assert sent(telegram.send(message_update("unpaid wages"))) == []
+
+
+def test_a_stop_word_gets_through_the_rate_limit(
+    tmp_path: Path, bot_api: FakeBotApi, turns: Turns, knowledge: Knowledge, catalogs: Catalogs
+) -> None:
+    settings = make_settings(tmp_path, bot_api, gfmd_rate_limit_messages=1)
+    with start_client(settings, make_runtime(settings, knowledge, catalogs)) as client:
+        telegram = Telegram(client, bot_api, turns)
+        assert texts(telegram.send(message_update("unpaid wages")))
+        assert texts(telegram.send(message_update("unpaid wages")))[0].startswith("Too many")
+        assert "no more messages" in texts(telegram.send(message_update("/stop")))[0]
+        runtime = telegram.runtime
+        state = runtime.store.load(runtime.user_key("telegram", str(CHAT)))
+        assert state is not None and state.opted_out
+
+
+def test_a_person_who_opted_out_gets_no_media_note_and_no_rate_limit_note(
+    tmp_path: Path, bot_api: FakeBotApi, turns: Turns, knowledge: Knowledge, catalogs: Catalogs
+) -> None:
+    settings = make_settings(tmp_path, bot_api, gfmd_rate_limit_messages=3)
+    with start_client(settings, make_runtime(settings, knowledge, catalogs)) as client:
+        telegram = Telegram(client, bot_api, turns)
+        assert texts(telegram.send(message_update("unpaid wages")))
+        assert "no more messages" in texts(telegram.send(message_update("stop")))[0]
+        assert sent(telegram.send(message_update(photo=PHOTO))) == []  # the third message
+        assert sent(telegram.send(message_update("menu"))) == []  # the first over the limit
+        assert sent(telegram.send(message_update(photo=PHOTO))) == []
+        assert telegram.turns.decisions()[-3:] == ["opted_out", "rate_limited", "rate_limited"]
+
+
+# --- next-page buttons ------------------------------------------------------------------------
+
+
+def test_button_data_reaches_the_conversation_unchanged(
+    telegram: Telegram, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    conversation = telegram.runtime.conversation
+    seen: list[Inbound] = []
+    handle = conversation.handle
+
+    def recording(inbound: Inbound) -> Reply | None:
+        seen.append(inbound)
+        return handle(inbound)
+
+    monkeypatch.setattr(conversation, "handle", recording)
+    longest = "p:" + "a" * 60 + ":9"  # 64 bytes, Telegram's limit
+    for data in ("t:unpaid-wages", "p:unpaid-wages:1", longest):
+        telegram.send(button_update(data))
+    assert [i.option_id for i in seen] == ["t:unpaid-wages", "p:unpaid-wages:1", longest]
+
+    assert sent(telegram.send(button_update(longest + "0"))) == []  # 65 bytes: not ours
+    assert telegram.turns.decisions()[-1] == "ignored:unknown_button"
+    assert len(seen) == 3
+
+
+def test_an_old_next_page_button_pages_its_own_topic(telegram: Telegram) -> None:
+    # Someone else's view of page 2 of unpaid wages, for comparison.
+    telegram.send(message_update("/start", chat_id=OTHER_CHAT))
+    other = telegram.send(button_update("t:unpaid-wages", chat_id=OTHER_CHAT))
+    page_2 = texts(telegram.send(button_update(options(other)[0], chat_id=OTHER_CHAT)))
+    assert page_2 and page_2 != texts(other)
+
+    telegram.send(message_update("/start"))
+    topic = telegram.send(button_update("t:unpaid-wages"))
+    next_page = options(topic)[0]
+    assert next_page.startswith("p:unpaid-wages:")
+    shelter = telegram.send(message_update("i need a shelter place to sleep"))
+    assert texts(shelter) and texts(shelter)[0] != texts(topic)[0]
+
+    stale = texts(telegram.send(button_update(next_page, message_id=999)))
+
+    assert stale == page_2
 
 
 # --- escaping (content with HTML special characters) ----------------------------------------
