@@ -21,6 +21,8 @@ SEEN_IDS_KEEP = dt.timedelta(days=7)
 # A person silent this long is forgotten (language, place in the menu); so are unanswered
 # questions older than this. Short retention is part of doing no harm.
 RETENTION = dt.timedelta(days=180)
+PURGE_EVERY_SECONDS = 3600
+CHECKPOINT_EVERY_SECONDS = 2.0
 
 SCHEMA = (
     """CREATE TABLE IF NOT EXISTS user_state (
@@ -32,6 +34,11 @@ SCHEMA = (
     """CREATE TABLE IF NOT EXISTS unanswered (
         lang TEXT NOT NULL, text TEXT NOT NULL, day TEXT NOT NULL, hits INTEGER NOT NULL,
         PRIMARY KEY (lang, text, day))""",
+    # The purge looks rows up by age.
+    "CREATE INDEX IF NOT EXISTS seen_delivery_by_age ON seen_delivery (seen_at)",
+    "CREATE INDEX IF NOT EXISTS user_state_by_age ON user_state (updated_on)",
+    "CREATE INDEX IF NOT EXISTS unanswered_by_day ON unanswered (day)",
+    "CREATE INDEX IF NOT EXISTS rate_window_by_age ON rate_window (window_start)",
 )
 
 
@@ -69,11 +76,14 @@ class SqlStore:
         placeholder: str,
         in_process: bool,
         retention: dt.timedelta = RETENTION,
+        checkpointer: WalCheckpointer | None = None,
     ) -> None:
         self._db = connection
+        self._checkpointer = checkpointer
         self._ph = placeholder
         self._in_process = in_process
         self._retention = retention
+        self._next_purge = 0
         self._lock = threading.Lock()
         for statement in SCHEMA:
             self._run(statement)
@@ -118,13 +128,14 @@ class SqlStore:
             "ON CONFLICT (delivery_id) DO NOTHING",
             (delivery_id, stamp),
         )
-        if inserted and stamp % 97 == 0:
+        if stamp >= self._next_purge:
             self.purge(now)
         return bool(inserted == 1)
 
     def purge(self, now: dt.datetime) -> None:
         """Forget what has outlived its use: old delivery ids, silent people, old questions."""
         stamp = int(now.timestamp())
+        self._next_purge = stamp + PURGE_EVERY_SECONDS
         self._run(
             "DELETE FROM seen_delivery WHERE seen_at < ?",
             (stamp - int(SEEN_IDS_KEEP.total_seconds()),),
@@ -169,8 +180,38 @@ class SqlStore:
         return self._in_process
 
     def close(self) -> None:
+        if self._checkpointer is not None:
+            self._checkpointer.stop()
         with self._lock:
             self._db.close()
+
+
+class WalCheckpointer:
+    """Copies SQLite's write-ahead log into the database every few seconds, off the event loop
+    where requests call the store inline."""
+
+    def __init__(self, path: Path, every_seconds: float = CHECKPOINT_EVERY_SECONDS) -> None:
+        self._path = path
+        self._every = every_seconds
+        self._stopped = threading.Event()
+        self._thread = threading.Thread(target=self._run, name="sqlite-checkpoint", daemon=True)
+        self._thread.start()
+
+    def _run(self) -> None:
+        connection = sqlite3.connect(self._path, isolation_level=None)
+        try:
+            while not self._stopped.wait(self._every):
+                try:
+                    connection.execute("PRAGMA wal_checkpoint(PASSIVE)")
+                except sqlite3.Error:
+                    continue  # busy now; the next round catches up
+            connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        finally:
+            connection.close()
+
+    def stop(self) -> None:
+        self._stopped.set()
+        self._thread.join(timeout=10)
 
 
 def sqlite_path(database_url: str) -> Path:
@@ -190,7 +231,9 @@ def open_store(database_url: str) -> SqlStore:
         # With WAL, NORMAL never corrupts the database; a power cut may lose the last commits,
         # which for this state (menu position, seen ids) is harmless. FULL fsyncs every commit.
         connection.execute("PRAGMA synchronous=NORMAL")
-        return SqlStore(connection, "?", in_process=True)
+        # Checkpoints (the only fsyncs left) run in a background thread, not in a request.
+        connection.execute("PRAGMA wal_autocheckpoint=0")
+        return SqlStore(connection, "?", in_process=True, checkpointer=WalCheckpointer(path))
     if database_url.startswith(("postgresql://", "postgres://")):
         import psycopg
 

@@ -49,8 +49,10 @@ class DangerTerms:
                 content_words = sum(len(w) > SHORT_WORD for w in words)
                 tiny = len(words) > 1 and content_words <= 1
                 self._terms.append(DangerTerm(lang, Counter(words), tuple(words) if tiny else None))
+                # Every word of a term must be in the message, so one word finds the term:
+                # the longest, which is the least common ("me" would find half the terms).
+                self._by_word[max(words, key=len)].append(index)
                 for word in set(words):
-                    self._by_word[word].append(index)
                     if len(word) >= TYPO_MIN_LEN:
                         for key in _deletions(word):
                             self._by_deletion[key].add(word)

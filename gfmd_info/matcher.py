@@ -118,6 +118,7 @@ class _Language:
     """One language's weighted vocabulary."""
 
     def __init__(self, lexicon: LanguageLexicon, clitics: Sequence[str]) -> None:
+        self._word_cache: dict[str, tuple[str, ...]] = {}
         self.spellings = {normalise(k): normalise(v) for k, v in lexicon.sms_spellings.items()}
         self.stopwords = frozenset(w for s in lexicon.stopwords for w in normalise(s).split())
         self.clitics = clitics
@@ -147,11 +148,21 @@ class _Language:
         """Content words of already normalised `raw_words`, with SMS spellings expanded."""
         out: list[str] = []
         for raw in raw_words:
-            for word in self.spellings.get(raw, raw).split():
-                word = _strip_clitic(word, self.clitics)
-                if word not in self.stopwords:
-                    out.append(word)
+            found = self._word_cache.get(raw)
+            if found is None:
+                found = self._content_words(raw)
+                if len(self._word_cache) < CACHE_MAX:
+                    self._word_cache[raw] = found
+            out.extend(found)
         return out
+
+    def _content_words(self, raw: str) -> tuple[str, ...]:
+        out: list[str] = []
+        for word in self.spellings.get(raw, raw).split():
+            word = _strip_clitic(word, self.clitics)
+            if word not in self.stopwords:
+                out.append(word)
+        return tuple(out)
 
 
 def _strip_clitic(word: str, clitics: Sequence[str]) -> str:
@@ -283,9 +294,10 @@ class Matcher:
             known += 1
             for topic, value in best.items():
                 scores[topic] += value
-        for pair in dict.fromkeys(_pairs(words)):
-            for topic, weight in lang.weights.get(pair, {}).items():
-                scores[topic] += PAIR_WEIGHT * weight
+        if known >= 2:  # a pair needs two words the language knows
+            for pair in dict.fromkeys(_pairs(words)):
+                for topic, weight in lang.weights.get(pair, {}).items():
+                    scores[topic] += PAIR_WEIGHT * weight
         return scores, (known / len(unique) if unique else 0.0)
 
     def match(self, text: str, lang: str | None = None) -> MatchResult:
