@@ -146,21 +146,26 @@ class Conversation:
             "Too many messages. Please wait %(num)d minutes.",
             minutes,
         ) % {"num": minutes}
-        return _short_reply(words.lang, text)
+        return _short_reply(words.lang, text, "rate_limited")
 
     def media_only(self, user_key: str) -> Reply:
         """A reply to a picture or voice note: the bot reads text only."""
         words = self._words_for(user_key)
         text = words(_("I can only read text. Please type your question."))
-        return _short_reply(words.lang, text)
+        return _short_reply(words.lang, text, "media_only")
 
     def _words_for(self, user_key: str) -> Words:
         state = self._store.load(user_key)
         return self.words(state.language if state and state.language else None)
 
 
-def _short_reply(lang: str, text: str) -> Reply:
-    return Reply(blocks=(Block(BlockKind.TEXT, text),), language=lang, rtl=lang in RTL_LANGUAGES)
+def _short_reply(lang: str, text: str, decision: str) -> Reply:
+    return Reply(
+        blocks=(Block(BlockKind.TEXT, text),),
+        language=lang,
+        rtl=lang in RTL_LANGUAGES,
+        decision=decision,
+    )
 
 
 class _Turn:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -23,8 +22,3 @@ def knowledge() -> Knowledge:
 @pytest.fixture(scope="session")
 def catalogs() -> Catalogs:
     return Catalogs(LOCALES, available_languages(LOCALES))
-
-
-@pytest.fixture
-def sqlite_url(tmp_path: Path) -> Iterator[str]:
-    yield f"sqlite:///{tmp_path}/state.sqlite3"

@@ -268,7 +268,7 @@ class TelegramHandlers:
             return
         key = self._key(_chat_id(update))
         outcome = await self.runtime.call(self._limited, key, lambda: self._media_only(key))
-        await self._deliver(update, context, outcome, "media_only")
+        await self._deliver(update, context, outcome)
 
     async def on_button(self, update: Update, context: Context) -> None:
         query = update.callback_query
@@ -354,7 +354,7 @@ class TelegramHandlers:
         outcome = await self.runtime.call(
             self._limited, inbound.user_key, lambda: self.conv.handle(inbound), text
         )
-        await self._deliver(update, context, outcome, "answered")
+        await self._deliver(update, context, outcome)
 
     def _media_only(self, key: str) -> Reply | None:
         return None if self._opted_out(key) else self.conv.media_only(key)
@@ -397,9 +397,7 @@ class TelegramHandlers:
             return "rate_limited"
         return respond() or "opted_out"
 
-    async def _deliver(
-        self, update: Update, context: Context, outcome: Reply | str, decision: str
-    ) -> None:
+    async def _deliver(self, update: Update, context: Context, outcome: Reply | str) -> None:
         if isinstance(outcome, str):
             _log(update, outcome)
             return
