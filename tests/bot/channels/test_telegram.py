@@ -9,7 +9,8 @@ import json
 import logging
 import shutil
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager, contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -524,13 +525,26 @@ def test_in_a_group_only_commands_to_the_bot_get_one_line(telegram: Telegram) ->
 
 # --- rate limit -----------------------------------------------------------------------------
 
+LimitedTelegram = Callable[[int], AbstractContextManager[Telegram]]
 
-def test_over_the_limit_one_note_then_silence(
+
+@pytest.fixture
+def limited(
     tmp_path: Path, bot_api: FakeBotApi, turns: Turns, knowledge: Knowledge, catalogs: Catalogs
-) -> None:
-    settings = make_settings(tmp_path, bot_api, gfmd_rate_limit_messages=2)
-    with start_client(settings, make_runtime(settings, knowledge, catalogs)) as client:
-        telegram = Telegram(client, bot_api, turns)
+) -> LimitedTelegram:
+    """The bot with a per-person limit of `n` messages per window."""
+
+    @contextmanager
+    def start(n: int) -> Iterator[Telegram]:
+        settings = make_settings(tmp_path, bot_api, gfmd_rate_limit_messages=n)
+        with start_client(settings, make_runtime(settings, knowledge, catalogs)) as client:
+            yield Telegram(client, bot_api, turns)
+
+    return start
+
+
+def test_over_the_limit_one_note_then_silence(limited: LimitedTelegram) -> None:
+    with limited(2) as telegram:
         assert texts(telegram.send(message_update("unpaid wages")))
         assert texts(telegram.send(message_update("unpaid wages")))
         assert texts(telegram.send(message_update("unpaid wages")))[0].startswith("Too many")
@@ -538,12 +552,8 @@ def test_over_the_limit_one_note_then_silence(
         assert texts(telegram.send(message_update("unpaid wages", chat_id=OTHER_CHAT)))
 
 
-def test_danger_gets_through_the_rate_limit(
-    tmp_path: Path, bot_api: FakeBotApi, turns: Turns, knowledge: Knowledge, catalogs: Catalogs
-) -> None:
-    settings = make_settings(tmp_path, bot_api, gfmd_rate_limit_messages=2)
-    with start_client(settings, make_runtime(settings, knowledge, catalogs)) as client:
-        telegram = Telegram(client, bot_api, turns)
+def test_danger_gets_through_the_rate_limit(limited: LimitedTelegram) -> None:
+    with limited(2) as telegram:
         for _ in range(2):
             assert texts(telegram.send(message_update("unpaid wages")))
         assert texts(telegram.send(message_update("unpaid wages")))[0].startswith("Too many")
@@ -557,12 +567,8 @@ def test_danger_gets_through_the_rate_limit(
         assert sent(telegram.send(message_update("unpaid wages"))) == []
 
 
-def test_a_stop_word_gets_through_the_rate_limit(
-    tmp_path: Path, bot_api: FakeBotApi, turns: Turns, knowledge: Knowledge, catalogs: Catalogs
-) -> None:
-    settings = make_settings(tmp_path, bot_api, gfmd_rate_limit_messages=1)
-    with start_client(settings, make_runtime(settings, knowledge, catalogs)) as client:
-        telegram = Telegram(client, bot_api, turns)
+def test_a_stop_word_gets_through_the_rate_limit(limited: LimitedTelegram) -> None:
+    with limited(1) as telegram:
         assert texts(telegram.send(message_update("unpaid wages")))
         assert texts(telegram.send(message_update("unpaid wages")))[0].startswith("Too many")
         assert "no more messages" in texts(telegram.send(message_update("/stop")))[0]
@@ -572,11 +578,9 @@ def test_a_stop_word_gets_through_the_rate_limit(
 
 
 def test_a_person_who_opted_out_gets_no_media_note_and_no_rate_limit_note(
-    tmp_path: Path, bot_api: FakeBotApi, turns: Turns, knowledge: Knowledge, catalogs: Catalogs
+    limited: LimitedTelegram,
 ) -> None:
-    settings = make_settings(tmp_path, bot_api, gfmd_rate_limit_messages=3)
-    with start_client(settings, make_runtime(settings, knowledge, catalogs)) as client:
-        telegram = Telegram(client, bot_api, turns)
+    with limited(3) as telegram:
         assert texts(telegram.send(message_update("unpaid wages")))
         assert "no more messages" in texts(telegram.send(message_update("stop")))[0]
         assert sent(telegram.send(message_update(photo=PHOTO))) == []  # the third message
