@@ -49,7 +49,7 @@ import itertools
 import math
 import re
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 
@@ -185,13 +185,11 @@ def _deletions(word: str) -> set[str]:
 class Matcher:
     """Built once from every language's lexicon; `match` is then pure and fast."""
 
-    def __init__(self, lexicons: Mapping[str, LanguageLexicon], default_lang: str = "en") -> None:
+    def __init__(self, lexicons: Mapping[str, LanguageLexicon]) -> None:
         clitics = sorted(
             {normalise(c) for lex in lexicons.values() for c in lex.clitics}, key=len, reverse=True
         )
         self._langs = {code: _Language(lex, clitics) for code, lex in lexicons.items()}
-        self._default_lang = default_lang if default_lang in self._langs else next(iter(lexicons))
-        self._topics = sorted({t for lex in lexicons.values() for t in lex.phrases})
         vocabulary = {f for lang in self._langs.values() for f in lang.weights if " " not in f}
         self._by_prefix: dict[str, list[str]] = defaultdict(list)
         self._by_deletion: dict[str, list[str]] = defaultdict(list)
@@ -375,11 +373,3 @@ class Matcher:
             if per_lang[strongest].get(top, 0.0) > primary.get(top, 0.0):
                 matched = strongest
         return combined, matched, best_coverage
-
-    def match_many(self, items: Iterable[tuple[str, str | None]]) -> Iterable[MatchResult]:
-        for text, lang in items:
-            yield self.match(text, lang)
-
-    @property
-    def topics(self) -> list[str]:
-        return list(self._topics)

@@ -108,8 +108,3 @@ def normalise(text: str) -> str:
     text = "".join(_keep_or_space(ch) for ch in text)
     text = _REPEATS.sub(r"\1\1", text)
     return _SPACES.sub(" ", text).strip()
-
-
-def tokens(text: str) -> list[str]:
-    """Normalised words of ``text``."""
-    return normalise(text).split()
