@@ -28,6 +28,7 @@ from bot.rendering import render_sms_pages
 from bot.state import Position, UserState
 from bot.state_store import Store
 from bot.topic_pages import TopicPages, fits_with, topic_pages
+from gfmd_info.emergency_line import urgent_text
 from gfmd_info.knowledge import Knowledge
 from gfmd_info.matcher import EMERGENCY, Decision, MatchResult
 from gfmd_info.normalise import normalise
@@ -494,13 +495,7 @@ class _Turn:
         return [*related, menu]
 
     def _urgent_text(self) -> str:
-        pack = self.k.content.language_pack(self.written_in or self.lang)
-        if pack.urgent is None:
-            return ""
-        number = self.k.content.emergency_number(self.state.country or "")
-        if number is not None:
-            return pack.urgent.with_number.replace("{number}", number.number)
-        return pack.urgent.without_number
+        return urgent_text(self.k.content, self.written_in or self.lang, self.state.country)
 
     def _back(self) -> tuple[Reply | None, UserState | None]:
         target = back_from(self.state.position, self.state.category is not None)
