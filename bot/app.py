@@ -9,7 +9,6 @@ after the last request.
 from __future__ import annotations
 
 import asyncio
-import hmac
 import logging
 import signal
 import threading
@@ -28,17 +27,15 @@ from fastapi import Depends, FastAPI, HTTPException, Request
 from fastapi.responses import JSONResponse, PlainTextResponse, Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from bot.admin_auth import admin_access, admin_refusal
+from bot.body_limit import BodyLimit
 from bot.metrics import Metrics
 from bot.runtime import Runtime, build_runtime
 from bot.settings import Settings
 
 log = logging.getLogger(__name__)
 
-LOOPBACK = frozenset({"127.0.0.1", "::1", "localhost", "testclient"})
 PROMETHEUS_TEXT = "text/plain; version=0.0.4; charset=utf-8"
-ADMIN_CLOSED = (
-    "GFMD_BOT_PUBLIC_URL is set and GFMD_BOT_ADMIN_TOKEN is not: /admin/* and /preview answer 403"
-)
 
 
 @dataclass(frozen=True)
@@ -62,34 +59,12 @@ RuntimeDep = Annotated[Runtime, Depends(get_runtime)]
 
 
 async def require_admin(request: Request, runtime: RuntimeDep) -> None:
-    """Admin routes (`/admin/*`, `/preview`): `Authorization: Bearer <GFMD_BOT_ADMIN_TOKEN>`.
-    Without GFMD_BOT_PUBLIC_URL (local development) a loopback call that did not come through a
-    proxy needs no token. Once the server is exposed (a public URL is set) the token is always
-    needed: a proxy on the same host that adds no `X-Forwarded-For` would make every call look
-    like loopback."""
-    settings = runtime.settings
-    token = settings.gfmd_bot_admin_token
-    given = request.headers.get("authorization", "").removeprefix("Bearer ").strip()
-    if token and given and hmac.compare_digest(given.encode(), token.encode()):
-        return
-    if settings.gfmd_bot_public_url:
-        detail = "admin token required" if token else ADMIN_CLOSED
-        raise HTTPException(status_code=403, detail=detail)
-    client = request.client.host if request.client else ""
-    if client in LOOPBACK and not request.headers.get("x-forwarded-for"):
-        return
-    raise HTTPException(status_code=403, detail="admin token required")
-
-
-def admin_access(settings: Settings) -> tuple[bool, str]:
-    """Whether the admin routes can be used at all, and how: for the startup log."""
-    if settings.gfmd_bot_admin_token:
-        if settings.gfmd_bot_public_url:
-            return True, "/admin/* and /preview need the admin token (GFMD_BOT_PUBLIC_URL is set)"
-        return True, "/admin/* and /preview: loopback, or the admin token"
-    if settings.gfmd_bot_public_url:
-        return False, ADMIN_CLOSED
-    return True, "/admin/* and /preview: loopback only (GFMD_BOT_ADMIN_TOKEN is not set)"
+    """The staff routes' gate (see `bot.admin_auth`). A dependency with no body parameter: it
+    runs before any route reads a byte of the body."""
+    client = request.client.host if request.client else None
+    refusal = admin_refusal(runtime.settings, request.headers, client)
+    if refusal is not None:
+        raise HTTPException(status_code=403, detail=refusal)
 
 
 AdminDep = Annotated[None, Depends(require_admin)]
@@ -238,6 +213,8 @@ def create_app(
     app = FastAPI(
         title="gfmd-protection-bot",
         lifespan=lifespan,
+        # A redirect to the slash-less path would be built from the Host header as sent.
+        redirect_slashes=False,
         docs_url=None,
         redoc_url=None,
         openapi_url=None,
@@ -249,6 +226,8 @@ def create_app(
         statuses.append(mount(app, runtime))
     app.state.channels = statuses
     app.add_middleware(WebhookTiming, metrics=runtime.metrics, core_paths=core_paths)
+    # Added last, so outermost: a body is bounded before anything else sees the request.
+    app.add_middleware(BodyLimit)
     usable, how = admin_access(runtime.settings)
     log.log(
         logging.INFO if usable else logging.WARNING,

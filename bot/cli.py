@@ -11,6 +11,7 @@ import tempfile
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
+from bot.cli_staff import register as register_staff_commands
 from bot.settings import Settings
 
 
@@ -82,6 +83,33 @@ def cmd_eval(args: argparse.Namespace) -> int:
                 f"  {message.id} [{message.lang}] expected {','.join(sorted(message.expected))}"
                 f" got {result.topic or 'none'} ({result.decision}, {result.score:.2f})"
             )
+    return 0
+
+
+def cmd_matcher_tune(args: argparse.Namespace) -> int:
+    import time
+
+    from gfmd_info.knowledge import lexicons
+    from gfmd_info.loader import load_content
+    from gfmd_info.problems import ContentError
+    from gfmd_info.thresholds import THRESHOLDS_FILE
+    from gfmd_info.tuning import tune
+
+    try:
+        content = load_content(args.content or _settings().gfmd_content_dir)
+    except ContentError as error:
+        for problem in error.problems:
+            print(problem, file=sys.stderr)
+        return 1
+    started = time.monotonic()
+    thresholds = tune(
+        lexicons(content),
+        progress=lambda line: print(f"{time.monotonic() - started:6.1f}s {line}", flush=True),
+    )
+    print(json.dumps(thresholds.__dict__, indent=2, sort_keys=True))
+    if args.write:
+        thresholds.save()
+        print(f"written to {THRESHOLDS_FILE}")
     return 0
 
 
@@ -200,6 +228,15 @@ def build_parser() -> argparse.ArgumentParser:
     evaluate.add_argument("--content", type=Path, default=None)
     evaluate.set_defaults(func=cmd_eval)
 
+    matcher = sub.add_parser("matcher", help="the matcher's thresholds")
+    matcher_sub = matcher.add_subparsers(dest="matcher_command", required=True)
+    tune = matcher_sub.add_parser(
+        "tune", help="choose the thresholds by cross-validation over the content's phrases"
+    )
+    tune.add_argument("--content", type=Path, default=None)
+    tune.add_argument("--write", action="store_true", help="save them for the matcher to use")
+    tune.set_defaults(func=cmd_matcher_tune)
+
     content = sub.add_parser("content", help="check or stamp content/")
     content_sub = content.add_subparsers(dest="content_command", required=True)
     check = content_sub.add_parser("check", help="validate content/ and locales/")
@@ -221,6 +258,8 @@ def build_parser() -> argparse.ArgumentParser:
     set_webhook.add_argument("--drop-pending-updates", action="store_true")
     telegram_sub.add_parser("poll")
     telegram.set_defaults(func=cmd_telegram)
+
+    register_staff_commands(sub, content_sub)
     return parser
 
 

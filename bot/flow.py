@@ -1,6 +1,9 @@
-"""Every transition of the conversation in one place; `flow.mmd` beside it draws the same table.
+"""Every transition of the conversation: (position, event) -> position, sources included.
 
-A test reads `flow.mmd` and checks it against `TRANSITIONS` and `BACK`, so the two change together.
+`bot.turn` moves a person only through `after`, which refuses a pair missing from
+`TRANSITIONS`; `flow.mmd` beside it draws exactly this table, and a test checks both ways.
+STOP and START change only the opted-out flag; HELP, PRIVACY, thanks and a number not on
+the list answer in place (`stay`).
 """
 
 from __future__ import annotations
@@ -18,30 +21,32 @@ class Event(StrEnum):
     CATEGORY_CHOSEN = "category_chosen"
     TOPIC_CHOSEN = "topic_chosen"
     MORE = "more"
+    PAGE_CHOSEN = "page_chosen"
+    NO_MORE = "no_more"
+    BACK = "back"
     AMBIGUOUS = "ambiguous"
     NOT_UNDERSTOOD = "not_understood"
+    STAY = "stay"
     DELETE_ASKED = "delete_asked"
     DELETE_CANCELLED = "delete_cancelled"
     DELETE_CONFIRMED = "delete_confirmed"
 
 
-# The position an event leads to, from any position.
-TRANSITIONS: dict[Event, Position] = {
-    Event.FIRST_CONTACT: Position.LANGUAGE,
-    Event.ASK_LANGUAGE: Position.LANGUAGE,
-    Event.LANGUAGE_CHOSEN: Position.MENU,
-    Event.MENU: Position.MENU,
-    Event.CATEGORY_CHOSEN: Position.CATEGORY,
-    Event.TOPIC_CHOSEN: Position.TOPIC,
-    Event.MORE: Position.TOPIC,
-    Event.AMBIGUOUS: Position.CHOICE,
-    Event.NOT_UNDERSTOOD: Position.MENU,
-    Event.DELETE_ASKED: Position.CONFIRM_DELETE,
-    Event.DELETE_CANCELLED: Position.MENU,
-    Event.DELETE_CONFIRMED: Position.NEW,
-}
+class FlowError(LookupError):
+    """A move the flow does not have: a bug in a handler, caught by the property test."""
 
-# Where BACK leads from each position (a topic reached from a category goes back to it).
+
+# Where a person can be between messages, outside a pending deletion.
+OPEN = (
+    Position.NEW,
+    Position.LANGUAGE,
+    Position.MENU,
+    Position.CATEGORY,
+    Position.TOPIC,
+    Position.CHOICE,
+)
+
+# Where BACK leads from each open position (a topic without a category goes to the menu).
 BACK: dict[Position, Position] = {
     Position.NEW: Position.MENU,
     Position.LANGUAGE: Position.MENU,
@@ -49,16 +54,54 @@ BACK: dict[Position, Position] = {
     Position.CATEGORY: Position.MENU,
     Position.TOPIC: Position.CATEGORY,
     Position.CHOICE: Position.MENU,
-    Position.CONFIRM_DELETE: Position.MENU,
+}
+
+_FROM_ANY_OPEN: dict[Event, Position] = {
+    Event.ASK_LANGUAGE: Position.LANGUAGE,
+    Event.LANGUAGE_CHOSEN: Position.MENU,
+    Event.MENU: Position.MENU,
+    Event.CATEGORY_CHOSEN: Position.CATEGORY,
+    Event.TOPIC_CHOSEN: Position.TOPIC,
+    Event.PAGE_CHOSEN: Position.TOPIC,
+    Event.NO_MORE: Position.MENU,
+    Event.AMBIGUOUS: Position.CHOICE,
+    Event.NOT_UNDERSTOOD: Position.MENU,
+    Event.DELETE_ASKED: Position.CONFIRM_DELETE,
 }
 
 
-def after(event: Event) -> Position:
-    return TRANSITIONS[event]
+def _table() -> dict[tuple[Position, Event], Position]:
+    table: dict[tuple[Position, Event], Position] = {}
+    for source in OPEN:
+        for event, target in _FROM_ANY_OPEN.items():
+            table[source, event] = target
+        table[source, Event.BACK] = BACK[source]
+        table[source, Event.STAY] = source
+    table[Position.NEW, Event.FIRST_CONTACT] = Position.LANGUAGE
+    table[Position.TOPIC, Event.MORE] = Position.TOPIC
+    table[Position.CONFIRM_DELETE, Event.DELETE_ASKED] = Position.CONFIRM_DELETE
+    table[Position.CONFIRM_DELETE, Event.DELETE_CONFIRMED] = Position.NEW
+    table[Position.CONFIRM_DELETE, Event.DELETE_CANCELLED] = Position.MENU
+    return table
 
 
-def back_from(position: Position, has_category: bool) -> Position:
-    target = BACK[position]
-    if target is Position.CATEGORY and not has_category:
-        return Position.MENU
-    return target
+TRANSITIONS: dict[tuple[Position, Event], Position] = _table()
+
+
+def after(source: Position, event: Event) -> Position:
+    try:
+        return TRANSITIONS[source, event]
+    except KeyError:
+        raise FlowError(f"no transition {event} from {source}") from None
+
+
+def diagram() -> str:
+    """`flow.mmd` as it must read: one line per transition, in the table's order."""
+    lines = [
+        "%% The conversation's positions and transitions: bot/flow.py TRANSITIONS, drawn.",
+        "%% Regenerate with: python -c 'import bot.flow as f; print(f.diagram(), end=\"\")'",
+        "stateDiagram-v2",
+        "    [*] --> new",
+    ]
+    lines += [f"    {s} --> {t}: {e}" for (s, e), t in TRANSITIONS.items()]
+    return "\n".join(lines) + "\n"

@@ -6,8 +6,7 @@ Both are channel-neutral: a channel turns its provider's request into an `Inboun
 
 from __future__ import annotations
 
-import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from enum import StrEnum
 
 
@@ -27,7 +26,6 @@ class Inbound:
     text: str
     language_hint: str | None = None
     country_hint: str | None = None
-    received_at: dt.datetime = field(default_factory=lambda: dt.datetime.now(dt.UTC))
     # A button press carries the option id it was given (Telegram callback data), not typed text.
     option_id: str | None = None
     # Staff trying the bot in the web preview: nothing is recorded as a real question.
@@ -73,3 +71,6 @@ class Reply:
     # ("answer", "ambiguous", "none", "emergency", "menu", "control"...). Never user text.
     topic: str | None = None
     decision: str = "control"
+    # The language the message answered was written in, when it could be told ("-" if not);
+    # `language` is the one answered in.
+    lang_written: str = "-"

@@ -21,8 +21,8 @@ class Metrics:
         r = self.registry
         self.messages = Counter(
             "gfmd_messages",
-            "Messages handled, by channel, language, topic and decision",
-            ["channel", "lang", "topic", "decision"],
+            "Messages handled, by channel, language answered, language written, topic and decision",
+            ["channel", "lang", "lang_written", "topic", "decision"],
             registry=r,
         )
         self.unanswered = Counter(
@@ -61,9 +61,12 @@ class Metrics:
         )
         self.reloads = Counter("gfmd_content_reloads", "Content reloads", ["result"], registry=r)
 
-    def count_message(self, channel: str, lang: str, topic: str, decision: str) -> None:
-        """One message handled; a "none" decision is also one the bot could not answer."""
-        self.messages.labels(channel, lang, topic, decision).inc()
+    def count_message(
+        self, channel: str, lang: str, topic: str, decision: str, lang_written: str = "-"
+    ) -> None:
+        """One message handled, answered in `lang` and written in `lang_written` ("-": not
+        told); a "none" decision is also one the bot could not answer."""
+        self.messages.labels(channel, lang, lang_written, topic, decision).inc()
         if decision == "none":
             self.unanswered.labels(channel, lang).inc()
 

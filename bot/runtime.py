@@ -18,6 +18,7 @@ import anyio.to_thread
 
 from bot.conversation import Conversation
 from bot.i18n import CatalogError, Catalogs, available_languages
+from bot.intake import Intake, RateLimit
 from bot.metrics import Metrics
 from bot.settings import Settings, SettingsError, settings_problems
 from bot.state_store import Store, open_store
@@ -68,6 +69,7 @@ class LastGood:
     """
 
     var_dir: Path
+    model_cache_dir: Path | None = None
 
     @property
     def link(self) -> Path:
@@ -80,6 +82,11 @@ class LastGood:
     def path(self) -> Path | None:
         """The last good copy, if there is one."""
         return self.link if self.link.is_dir() else None
+
+    @property
+    def model_cache(self) -> Path:
+        """Where trained matchers are kept by the fingerprint of their phrases."""
+        return self.model_cache_dir or self.var_dir / "model-cache"
 
     def save(self, content_dir: Path, version: str, digest: str) -> bool:
         """Keep `content_dir` (loaded as `version`; `digest` of it before it was loaded) as the
@@ -228,7 +235,7 @@ def load_and_keep(content_dir: Path, last_good: LastGood | None) -> Knowledge:
         before: str | None = folder_digest(content_dir)
     except OSError:
         before = None  # the load reports what cannot be read
-    knowledge = Knowledge.load(content_dir)
+    knowledge = Knowledge.load(content_dir, last_good.model_cache)
     if before is not None:
         last_good.save(content_dir, knowledge.content.version, before)
     return knowledge
@@ -246,7 +253,7 @@ def load_at_startup(content_dir: Path, last_good: LastGood) -> KnowledgeHolder:
         if fallback is None:
             raise
         try:
-            kept = Knowledge.load(fallback)
+            kept = Knowledge.load(fallback, last_good.model_cache)
         except (ContentError, OSError):
             log.error(
                 "last_good_unusable",
@@ -276,6 +283,11 @@ class Runtime:
     conversation: Conversation
     metrics: Metrics
     secret: bytes
+    # Built from the rest: one intake for every channel.
+    intake: Intake = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.intake = build_intake(self.settings, self.conversation, self.store, self.catalogs)
 
     async def call(self, fn: Callable[..., T], *args: Any) -> T:
         """Run blocking work (store and conversation) from an async route: inline when the
@@ -319,7 +331,9 @@ def build_runtime(settings: Settings) -> Runtime:
     problems = settings_problems(settings)
     if problems:
         raise SettingsError(problems)
-    knowledge = load_at_startup(settings.gfmd_content_dir, LastGood(settings.gfmd_var_dir))
+    knowledge = load_at_startup(
+        settings.gfmd_content_dir, LastGood(settings.gfmd_var_dir, settings.gfmd_model_cache_dir)
+    )
     languages = available_languages(settings.gfmd_locales_dir)
     if not languages:
         raise CatalogError(f"{settings.gfmd_locales_dir}: no catalogs found")
@@ -330,3 +344,10 @@ def build_runtime(settings: Settings) -> Runtime:
     secret = load_secret(settings.gfmd_bot_secret, settings.gfmd_var_dir)
     conversation = Conversation(knowledge, catalogs, store)
     return Runtime(settings, knowledge, catalogs, store, conversation, metrics, secret)
+
+
+def build_intake(
+    settings: Settings, conversation: Conversation, store: Store, catalogs: Catalogs
+) -> Intake:
+    limit = RateLimit(settings.gfmd_rate_limit_messages, settings.gfmd_rate_limit_window_seconds)
+    return Intake(conversation, store, catalogs, limit)

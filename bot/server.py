@@ -29,6 +29,7 @@ from bot.i18n import CatalogError
 from bot.logs import configure
 from bot.runtime import build_runtime, problem_lines
 from bot.settings import Settings, SettingsError
+from bot.user_keys import secret_beside_database
 from gfmd_info.problems import ContentError
 
 log = logging.getLogger(__name__)
@@ -83,6 +84,10 @@ def serve(settings: Settings, host: str, port: int, workers: int = 1) -> int:
             f"({runtime.knowledge().content.version}) until a reload succeeds",
             file=sys.stderr,
         )
+    beside = secret_beside_database(settings)
+    if beside is not None:
+        print(f"gfmd-bot serve: WARNING: {beside}", file=sys.stderr)
+        log.warning("secret_beside_database", extra={"event": "secret_beside_database"})
     try:
         app = create_app(settings, runtime)
     except BaseException:

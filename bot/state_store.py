@@ -3,26 +3,28 @@
 Stored: each person's `UserState` under an HMAC key, a fixed-window message counter per key,
 the ids of deliveries already handled (so a duplicate is answered once, across restarts and
 replicas), and, with no key at all, the normalised text of questions the bot could not answer.
+
+One message is one transaction (`Store.person`): the person's row is locked, then the delivery
+is recorded, the message counted, the state loaded and saved. An exception rolls all of it back,
+so a delivery that got no real answer is not recorded as seen and its retry is answered.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import sqlite3
-import threading
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
-from pathlib import Path
-from typing import Any, Protocol
+from typing import Any
 
 from bot.state import UserState
+from bot.store_connections import Connector, connect
 
 SEEN_IDS_KEEP = dt.timedelta(days=7)
 # A person silent this long is forgotten (language, place in the menu); so are unanswered
 # questions older than this. Short retention is part of doing no harm.
 RETENTION = dt.timedelta(days=180)
 PURGE_EVERY_SECONDS = 3600
-CHECKPOINT_EVERY_SECONDS = 2.0
 
 SCHEMA = (
     """CREATE TABLE IF NOT EXISTS user_state (
@@ -49,57 +51,35 @@ class UnansweredQuestion:
     hits: int
 
 
-class Store(Protocol):
-    def load(self, key: str) -> UserState | None: ...
-    def save(self, key: str, state: UserState) -> None: ...
-    def delete(self, key: str) -> None: ...
-    def first_delivery(self, delivery_id: str, now: dt.datetime) -> bool: ...
-    def count_message(self, key: str, now: dt.datetime, window_seconds: int) -> int: ...
-    def record_unanswered(self, lang: str, text: str, day: dt.date) -> None: ...
-    def unanswered(self, limit: int = 50) -> list[UnansweredQuestion]: ...
-    def ping(self) -> None: ...
-    def close(self) -> None: ...
+class _Sql:
+    """Statements on one connection, with the connector's placeholder."""
 
-    # True when every call is a sub-millisecond local operation (SQLite): callers on an event
-    # loop may then call it inline instead of paying for a thread hop. False for a server.
-    @property
-    def in_process(self) -> bool: ...
-
-
-class SqlStore:
-    """The store over a DB-API connection in autocommit mode (each statement is atomic on its
-    own); `placeholder` is `?` (sqlite) or `%s` (psycopg)."""
-
-    def __init__(
-        self,
-        connection: Any,
-        placeholder: str,
-        in_process: bool,
-        retention: dt.timedelta = RETENTION,
-        checkpointer: WalCheckpointer | None = None,
-    ) -> None:
-        self._db = connection
-        self._checkpointer = checkpointer
+    def __init__(self, db: Any, placeholder: str) -> None:
+        self._db = db
         self._ph = placeholder
-        self._in_process = in_process
-        self._retention = retention
-        self._next_purge = 0
-        self._lock = threading.Lock()
-        for statement in SCHEMA:
-            self._run(statement)
-        self.purge(dt.datetime.now(dt.UTC))
 
-    def _run(self, sql: str, params: Sequence[object] = ()) -> Any:
-        with self._lock:
-            cursor = self._db.cursor()
+    def run(self, sql: str, params: Sequence[object] = ()) -> tuple[list[Any], int]:
+        cursor = self._db.cursor()
+        try:
             cursor.execute(sql.replace("?", self._ph), tuple(params))
             rows = cursor.fetchall() if cursor.description else []
-            count = cursor.rowcount
+            return rows, cursor.rowcount
+        finally:
             cursor.close()
-            return rows, count
 
-    def load(self, key: str) -> UserState | None:
-        rows, _ = self._run("SELECT state FROM user_state WHERE user_key = ?", (key,))
+
+class PersonSession:
+    """One person's row inside one open transaction, locked until it ends."""
+
+    def __init__(self, sql: _Sql, key: str, for_update: str) -> None:
+        self._sql = sql
+        self.key = key
+        self._for_update = for_update
+
+    def load(self) -> UserState | None:
+        rows, _ = self._sql.run(
+            f"SELECT state FROM user_state WHERE user_key = ?{self._for_update}", (self.key,)
+        )
         if not rows:
             return None
         try:
@@ -109,28 +89,109 @@ class SqlStore:
             # rather than leave the person without answers.
             return None
 
-    def save(self, key: str, state: UserState) -> None:
-        self._run(
+    def save(self, state: UserState) -> None:
+        self._sql.run(
             "INSERT INTO user_state (user_key, state, updated_on) VALUES (?, ?, ?) "
             "ON CONFLICT (user_key) DO UPDATE SET state = excluded.state, "
             "updated_on = excluded.updated_on",
-            (key, state.to_json(), state.last_seen.isoformat()),
+            (self.key, state.to_json(), state.last_seen.isoformat()),
         )
 
-    def delete(self, key: str) -> None:
-        self._run("DELETE FROM user_state WHERE user_key = ?", (key,))
-        self._run("DELETE FROM rate_window WHERE user_key = ?", (key,))
+    def delete(self) -> None:
+        self._sql.run("DELETE FROM user_state WHERE user_key = ?", (self.key,))
+        self._sql.run("DELETE FROM rate_window WHERE user_key = ?", (self.key,))
 
     def first_delivery(self, delivery_id: str, now: dt.datetime) -> bool:
-        stamp = int(now.timestamp())
-        _, inserted = self._run(
+        _, inserted = self._sql.run(
             "INSERT INTO seen_delivery (delivery_id, seen_at) VALUES (?, ?) "
             "ON CONFLICT (delivery_id) DO NOTHING",
-            (delivery_id, stamp),
+            (delivery_id, int(now.timestamp())),
         )
-        if stamp >= self._next_purge:
-            self.purge(now)
         return bool(inserted == 1)
+
+    def count_message(self, now: dt.datetime, window_seconds: int) -> int:
+        start = int(now.timestamp()) // window_seconds * window_seconds
+        rows, _ = self._sql.run(
+            "INSERT INTO rate_window (user_key, window_start, hits) VALUES (?, ?, 1) "
+            "ON CONFLICT (user_key) DO UPDATE SET "
+            "hits = CASE WHEN rate_window.window_start = excluded.window_start "
+            "THEN rate_window.hits + 1 ELSE 1 END, window_start = excluded.window_start "
+            "RETURNING hits",
+            (self.key, start),
+        )
+        return int(rows[0][0]) if rows else 1
+
+    def record_unanswered(self, lang: str, text: str, day: dt.date) -> None:
+        self._sql.run(
+            "INSERT INTO unanswered (lang, text, day, hits) VALUES (?, ?, ?, 1) "
+            "ON CONFLICT (lang, text, day) DO UPDATE SET hits = unanswered.hits + 1",
+            (lang, text, day.isoformat()),
+        )
+
+
+class SqlStore:
+    """The store over a `Connector`; every method is one transaction."""
+
+    def __init__(self, connector: Connector, retention: dt.timedelta = RETENTION) -> None:
+        self._connector = connector
+        self._retention = retention
+        self._next_purge = 0
+        with connector.connection() as db:
+            sql = _Sql(db, connector.placeholder)
+            for statement in SCHEMA:
+                sql.run(statement)
+        self.purge(dt.datetime.now(dt.UTC))
+
+    @contextmanager
+    def person(self, key: str) -> Iterator[PersonSession]:
+        """One transaction with `key`'s row locked: committed when the block ends, rolled back
+        when it raises."""
+        connector = self._connector
+        with connector.connection() as db:
+            sql = _Sql(db, connector.placeholder)
+            sql.run(connector.begin)
+            try:
+                if connector.lock_person:
+                    sql.run(connector.lock_person, (key,))
+                for_update = "" if connector.in_process else " FOR UPDATE"
+                yield PersonSession(sql, key, for_update)
+            except BaseException:
+                sql.run("ROLLBACK")
+                raise
+            sql.run("COMMIT")
+        now = dt.datetime.now(dt.UTC)
+        if int(now.timestamp()) >= self._next_purge:
+            self.purge(now)
+
+    # -- one-statement conveniences (tests, the command line, the admin routes) -----------------
+
+    def load(self, key: str) -> UserState | None:
+        with self.person(key) as session:
+            return session.load()
+
+    def save(self, key: str, state: UserState) -> None:
+        with self.person(key) as session:
+            session.save(state)
+
+    def delete(self, key: str) -> None:
+        with self.person(key) as session:
+            session.delete()
+
+    def first_delivery(self, delivery_id: str, now: dt.datetime) -> bool:
+        with self.person(delivery_id) as session:
+            return session.first_delivery(delivery_id, now)
+
+    def count_message(self, key: str, now: dt.datetime, window_seconds: int) -> int:
+        with self.person(key) as session:
+            return session.count_message(now, window_seconds)
+
+    def record_unanswered(self, lang: str, text: str, day: dt.date) -> None:
+        with self.person("") as session:
+            session.record_unanswered(lang, text, day)
+
+    def _run(self, statement: str, params: Sequence[object] = ()) -> list[Any]:
+        with self._connector.connection() as db:
+            return _Sql(db, self._connector.placeholder).run(statement, params)[0]
 
     def purge(self, now: dt.datetime) -> None:
         """Forget what has outlived its use: old delivery ids, silent people, old questions."""
@@ -145,27 +206,8 @@ class SqlStore:
         self._run("DELETE FROM unanswered WHERE day < ?", (cutoff,))
         self._run("DELETE FROM rate_window WHERE window_start < ?", (stamp - 86_400,))
 
-    def count_message(self, key: str, now: dt.datetime, window_seconds: int) -> int:
-        start = int(now.timestamp()) // window_seconds * window_seconds
-        rows, _ = self._run(
-            "INSERT INTO rate_window (user_key, window_start, hits) VALUES (?, ?, 1) "
-            "ON CONFLICT (user_key) DO UPDATE SET "
-            "hits = CASE WHEN rate_window.window_start = excluded.window_start "
-            "THEN rate_window.hits + 1 ELSE 1 END, window_start = excluded.window_start "
-            "RETURNING hits",
-            (key, start),
-        )
-        return int(rows[0][0]) if rows else 1
-
-    def record_unanswered(self, lang: str, text: str, day: dt.date) -> None:
-        self._run(
-            "INSERT INTO unanswered (lang, text, day, hits) VALUES (?, ?, ?, 1) "
-            "ON CONFLICT (lang, text, day) DO UPDATE SET hits = unanswered.hits + 1",
-            (lang, text, day.isoformat()),
-        )
-
     def unanswered(self, limit: int = 50) -> list[UnansweredQuestion]:
-        rows, _ = self._run(
+        rows = self._run(
             "SELECT lang, text, SUM(hits) AS n FROM unanswered GROUP BY lang, text "
             "ORDER BY n DESC, lang, text LIMIT ?",
             (limit,),
@@ -177,65 +219,16 @@ class SqlStore:
 
     @property
     def in_process(self) -> bool:
-        return self._in_process
+        """True for SQLite: callers on an event loop may call it inline (no thread hop)."""
+        return self._connector.in_process
 
     def close(self) -> None:
-        if self._checkpointer is not None:
-            self._checkpointer.stop()
-        with self._lock:
-            self._db.close()
+        self._connector.close()
 
 
-class WalCheckpointer:
-    """Copies SQLite's write-ahead log into the database every few seconds, off the event loop
-    where requests call the store inline."""
-
-    def __init__(self, path: Path, every_seconds: float = CHECKPOINT_EVERY_SECONDS) -> None:
-        self._path = path
-        self._every = every_seconds
-        self._stopped = threading.Event()
-        self._thread = threading.Thread(target=self._run, name="sqlite-checkpoint", daemon=True)
-        self._thread.start()
-
-    def _run(self) -> None:
-        connection = sqlite3.connect(self._path, isolation_level=None)
-        try:
-            while not self._stopped.wait(self._every):
-                try:
-                    connection.execute("PRAGMA wal_checkpoint(PASSIVE)")
-                except sqlite3.Error:
-                    continue  # busy now; the next round catches up
-            connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-        finally:
-            connection.close()
-
-    def stop(self) -> None:
-        self._stopped.set()
-        self._thread.join(timeout=10)
+# The store's interface is this class; tests use it over a temporary SQLite file.
+Store = SqlStore
 
 
-def sqlite_path(database_url: str) -> Path:
-    """`sqlite:///var/x.db` is relative, `sqlite:////abs/x.db` absolute (as in SQLAlchemy)."""
-    rest = database_url.removeprefix("sqlite:///")
-    return Path(rest)
-
-
-def open_store(database_url: str) -> SqlStore:
-    if database_url.startswith("sqlite:///"):
-        path = sqlite_path(database_url)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        # Autocommit: every statement is its own transaction, with no separate COMMIT call.
-        connection = sqlite3.connect(path, check_same_thread=False, isolation_level=None)
-        connection.execute("PRAGMA journal_mode=WAL")
-        connection.execute("PRAGMA busy_timeout=5000")
-        # With WAL, NORMAL never corrupts the database; a power cut may lose the last commits,
-        # which for this state (menu position, seen ids) is harmless. FULL fsyncs every commit.
-        connection.execute("PRAGMA synchronous=NORMAL")
-        # Checkpoints (the only fsyncs left) run in a background thread, not in a request.
-        connection.execute("PRAGMA wal_autocheckpoint=0")
-        return SqlStore(connection, "?", in_process=True, checkpointer=WalCheckpointer(path))
-    if database_url.startswith(("postgresql://", "postgres://")):
-        import psycopg
-
-        return SqlStore(psycopg.connect(database_url, autocommit=True), "%s", in_process=False)
-    raise ValueError("DATABASE_URL must start with sqlite:/// or postgresql://")
+def open_store(database_url: str, retention: dt.timedelta = RETENTION) -> SqlStore:
+    return SqlStore(connect(database_url), retention)

@@ -8,19 +8,23 @@ English text it now matches.
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 
 from babel.messages.pofile import PoFileError, read_po
 
 from gfmd_info.content_model import squash_whitespace
+from gfmd_info.emergency_line import EMERGENCY_TOPIC, call_line, urgent_text
 from gfmd_info.loader import LANGUAGE_FILE, ContentRead, is_language_code, read_content
 from gfmd_info.problems import ContentError, Problem, errors_first
 from gfmd_info.sms_encoding import Encoding, measure, to_gsm7
 from gfmd_info.store import (
     ENGLISH,
+    ContentStore,
     Coverage,
     english_hash,
     language_hash,
@@ -32,8 +36,8 @@ DEFAULT_MORE_HINT = "Reply MORE for more."
 PAGE_SEGMENTS = 3
 # The most a page of PAGE_SEGMENTS segments holds, per encoding (153 septets, 67 UCS-2 units).
 _PAGE_UNITS = {Encoding.GSM7: 153 * PAGE_SEGMENTS, Encoding.UCS2: 67 * PAGE_SEGMENTS}
-# The number put into the urgent text when measuring it: three digits, like most.
-SAMPLE_EMERGENCY_NUMBER = "999"
+# Sourced facts older than this are flagged for re-checking.
+RECHECK_AFTER_DAYS = 365
 CATALOG = "LC_MESSAGES/messages.po"
 
 
@@ -59,6 +63,7 @@ def check_content(
     content_dir: Path,
     locales_dir: Path | None = None,
     more_hint: Callable[[str], str] | None = None,
+    today: dt.date | None = None,
 ) -> CheckReport:
     """Every problem in ``content/`` (and ``locales/`` when given), and the coverage table."""
     read = read_content(content_dir)
@@ -68,6 +73,8 @@ def check_content(
         *_stale_translations(read),
         *_shared_phrases(read),
         *_sms_budgets(read, hint),
+        *_overstatements(read),
+        *_sourced_facts(read, today or dt.date.today()),
     ]
     if locales_dir is not None:
         problems += check_locales(locales_dir, read.store.text_languages)
@@ -146,30 +153,176 @@ def _over_budget(text: str) -> str | None:
 
 
 def _sms_budgets(read: ContentRead, hint: Callable[[str], str]) -> Iterable[Problem]:
+    """A summary, and the urgent text, must fit one page. With a single three-digit number it
+    is an error not to; a country whose several numbers make it too long is a warning naming
+    the country, for the translator to shorten the text around the numbers."""
     store = read.store
+    if ENGLISH not in store.packs:
+        return
     for lang in store.languages:
         for topic_id, text in store.texts.get(lang, {}).items():
             if text.summary is None:
                 continue
-            why = _over_budget(f"{text.summary}\n{hint(lang)}")
-            if why is not None:
-                path = read.path(lang, f"{topic_id}.yaml")
-                yield Problem(
-                    path, read.line(path, ("summary",)), "summary", f"{why} (MORE hint included)"
-                )
+            path = read.path(lang, f"{topic_id}.yaml")
+            line = read.line(path, ("summary",))
+            if topic_id != EMERGENCY_TOPIC:
+                why = _over_budget(f"{text.summary}\n{hint(lang)}")
+                if why is not None:
+                    yield Problem(path, line, "summary", f"{why} (MORE hint included)")
+                continue
+            page = partial(_emergency_page, store, lang, f"{text.summary}\n{hint(lang)}")
+            yield from _fits_everywhere(
+                store, page, path, line, "summary", " (MORE hint and the call line included)"
+            )
         pack = store.packs.get(lang)
         if pack is None or pack.urgent is None:
             continue
         path = read.path(lang, LANGUAGE_FILE)
-        urgent = {
-            "with_number": pack.urgent.with_number.replace("{number}", SAMPLE_EMERGENCY_NUMBER),
-            "without_number": pack.urgent.without_number,
-        }
-        for name, text_ in urgent.items():
-            why = _over_budget(text_)
-            if why is not None:
-                line = read.line(path, ("urgent", name))
-                yield Problem(path, line, f"urgent.{name}", why)
+        why = _over_budget(urgent_text(store, lang, None))
+        if why is not None:
+            line = read.line(path, ("urgent", "without_number"))
+            yield Problem(path, line, "urgent.without_number", why)
+        line = read.line(path, ("urgent", "with_number"))
+        urgent = partial(urgent_text, store, lang)
+        yield from _fits_everywhere(store, urgent, path, line, "urgent.with_number", "")
+
+
+def _fits_everywhere(
+    store: ContentStore,
+    render: Callable[[str | None], str],
+    path: str,
+    line: int | None,
+    field: str,
+    note: str,
+) -> Iterable[Problem]:
+    sample = _with_sample_number(store)
+    for country in [None, *([] if sample is None else [sample])]:
+        why = _over_budget(render(country))
+        if why is not None:
+            yield Problem(path, line, field, f"{why}{note}")
+            return
+    too_long = [
+        country for country in store.emergency_numbers if _over_budget(render(country)) is not None
+    ]
+    if too_long:
+        yield Problem(
+            path,
+            line,
+            field,
+            f"does not fit one SMS page with the numbers of {', '.join(too_long)}{note}:"
+            " shorten the text around them",
+            "warning",
+        )
+
+
+def _emergency_page(store: ContentStore, lang: str, rest: str, country: str | None) -> str:
+    return f"{call_line(store, lang, country)}\n{rest}"
+
+
+def _with_sample_number(store: ContentStore) -> str | None:
+    """A country with one three-digit number for everything: the common case."""
+    return next(
+        (
+            country
+            for country, entry in store.emergency_numbers.items()
+            if len(entry.numbers) == 1 and len(entry.number) == 3
+        ),
+        None,
+    )
+
+
+# Promises the report does not make
+
+
+def _overstatements(read: ContentRead) -> Iterable[Problem]:
+    """The report records what the 2020 talks called for; every topic text draws on it, so
+    none may say it was agreed, guaranteed or is a right. The words are per language."""
+    store = read.store
+    for lang in store.languages:
+        pack = store.packs.get(lang)
+        if pack is None or not pack.overstatement_words:
+            continue
+        pattern = re.compile(
+            "|".join(
+                rf"(?<!\w){re.escape(word.casefold())}(?!\w)" for word in pack.overstatement_words
+            )
+        )
+        for topic_id, text in store.texts.get(lang, {}).items():
+            path = read.path(lang, f"{topic_id}.yaml")
+            fields: list[tuple[tuple[str | int, ...], str, str | None]] = [
+                (("summary",), "summary", text.summary)
+            ]
+            fields += [
+                (("sections", i, "text"), f"sections[{i}].text", section.text)
+                for i, section in enumerate(text.sections)
+            ]
+            for loc, name, value in fields:
+                found = pattern.search(squash_whitespace(value or "").casefold())
+                if found is not None:
+                    yield Problem(
+                        path,
+                        read.line(path, loc),
+                        name,
+                        f"says {found.group(0)!r}: the report records what the 2020 talks"
+                        " called for, not agreements or rights; say what was called for, and"
+                        f" where (overstatement_words in {lang}/{LANGUAGE_FILE})",
+                    )
+
+
+# NGO-added facts: emergency numbers and contacts
+
+
+def _sourced_facts(read: ContentRead, today: dt.date) -> Iterable[Problem]:
+    store = read.store
+    dated: list[tuple[str, tuple[str | int, ...], dt.date]] = []
+    path = read.path("emergency-numbers.yaml")
+    where = _positions(read, path, "numbers", "country")
+    for country, entry in store.emergency_numbers.items():
+        index = where.get(country, 0)
+        dated.append((path, ("numbers", index), entry.checked))
+        if entry.source_url is None:
+            yield Problem(
+                path,
+                read.line(path, ("numbers", index)),
+                f"numbers[{index}].source_url",
+                f"is missing: give the address of the page the {country} numbers were read on",
+                "warning",
+            )
+    contacts_path = read.path("contacts.yaml")
+    where = _positions(read, contacts_path, "contacts", "id")
+    dated += [
+        (contacts_path, ("contacts", where.get(contact.id, 0)), contact.checked)
+        for contact in store.contacts
+    ]
+    for file, loc, checked in dated:
+        field = f"{loc[0]}[{loc[1]}].checked"
+        line = read.line(file, (*loc, "checked"))
+        if checked > today:
+            yield Problem(
+                file, line, field, f"{checked} is in the future: give the day it was read"
+            )
+        elif (today - checked).days > RECHECK_AFTER_DAYS:
+            yield Problem(
+                file,
+                line,
+                field,
+                f"was checked on {checked}, more than 12 months ago: read the source again and"
+                " update the date",
+                "warning",
+            )
+
+
+def _positions(read: ContentRead, path: str, key: str, name: str) -> dict[str, int]:
+    """Where each entry stands in the file, by its key: entries that failed to load are not
+    in the store, so the store's order is not the file's."""
+    document = read.documents.get(path)
+    data = None if document is None else document.data
+    entries = data.get(key) if isinstance(data, dict) else None
+    found: dict[str, int] = {}
+    for index, item in enumerate(entries if isinstance(entries, list) else []):
+        if isinstance(item, dict) and isinstance(item.get(name), str):
+            found.setdefault(item[name], index)
+    return found
 
 
 # Gettext catalogs
@@ -289,6 +442,8 @@ def format_report(report: CheckReport) -> str:
     lines.append(
         "complete = reviewed + draft: text that matches today's English."
         " stale: shown, but its English changed since it was stamped."
+        " draft: shown, but not yet reviewed by a native speaker: have it reviewed before"
+        " launch."
     )
     return "\n".join(lines)
 

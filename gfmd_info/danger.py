@@ -17,8 +17,9 @@ from rapidfuzz.distance import Levenshtein
 
 from gfmd_info.normalise import normalise
 
-# Shorter words are too easily another word after one typo ("dice" and "dicekik").
-TYPO_MIN_LEN = 6
+# Shorter words are too easily another word after one typo ("dice" and "dicekik"; Urdu
+# "bachao", save me, and "bacha", child).
+TYPO_MIN_LEN = 7
 SHORT_WORD = 2
 
 
@@ -101,3 +102,17 @@ def _contains(words: Sequence[str], run: Sequence[str], typos: Mapping[str, str]
         all(words[i + k] in (w, typos.get(w)) for k, w in enumerate(run))
         for i in range(len(words) - n + 1)
     )
+
+
+# A long story often tells its danger in one sentence among many; the model also reads the
+# message in windows of this many words (overlapping by half) and keeps the most alarming one.
+WINDOW_WORDS = 10
+
+
+def windows(words: Sequence[str], size: int = WINDOW_WORDS) -> list[str]:
+    """Overlapping runs of `size` words, for messages longer than `size` (else none)."""
+    if len(words) <= size:
+        return []
+    step = size // 2
+    starts = range(0, len(words) - size + step, step)
+    return [" ".join(words[i : i + size]) for i in starts]

@@ -33,10 +33,11 @@ class Knowledge:
     matcher: Matcher
 
     @classmethod
-    def from_content(cls, content: ContentStore) -> Knowledge:
-        return cls(content, Matcher(lexicons(content)))
+    def from_content(cls, content: ContentStore, model_cache: Path | None = None) -> Knowledge:
+        """Trains the matcher, or takes it from `model_cache` when the phrases are unchanged."""
+        return cls(content, Matcher(lexicons(content), cache_dir=model_cache))
 
     @classmethod
-    def load(cls, content_dir: Path) -> Knowledge:
+    def load(cls, content_dir: Path, model_cache: Path | None = None) -> Knowledge:
         """Raises `gfmd_info.loader.ContentError` listing every problem of a broken folder."""
-        return cls.from_content(load_content(content_dir))
+        return cls.from_content(load_content(content_dir), model_cache)

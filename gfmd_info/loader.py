@@ -23,10 +23,12 @@ from pydantic import BaseModel, ValidationError
 from gfmd_info.content_model import (
     SECTION_REF_PATTERN,
     Category,
+    Contact,
     CountryNote,
     EmergencyNumber,
     LanguagePack,
     Organisation,
+    Status,
     TopicMeta,
     TopicText,
 )
@@ -88,7 +90,9 @@ def read_content(content_dir: Path) -> ContentRead:
     categories, topics, topic_ids = _read_topics(reader, sections, org_ids)
     notes, note_ids = _read_country_notes(reader, sections, topic_ids)
     numbers = _read_emergency_numbers(reader)
-    languages, texts, packs = _read_languages(reader, topic_ids, note_ids)
+    contacts, contact_ids = _read_contacts(reader, topic_ids)
+    known = _KnownIds(notes=note_ids, organisations=org_ids, contacts=contact_ids)
+    languages, texts, packs = _read_languages(reader, topic_ids, known)
     store = ContentStore.build(
         version=reader.version(),
         languages=languages,
@@ -100,6 +104,7 @@ def read_content(content_dir: Path) -> ContentRead:
         emergency_numbers=numbers,
         texts=texts,
         packs=packs,
+        contacts=contacts,
     )
     return ContentRead(
         store=store,
@@ -409,14 +414,49 @@ def _read_emergency_numbers(reader: _Reader) -> list[EmergencyNumber]:
     return list(numbers.values())
 
 
+def _read_contacts(
+    reader: _Reader, topic_ids: set[str] | None
+) -> tuple[list[Contact], set[str] | None]:
+    """``contacts.yaml`` is optional: without it every country gets the general help text."""
+    rel = "contacts.yaml"
+    document = reader.read(rel, required=False)
+    data = None if document is None else reader.mapping(rel, document, ["contacts"])
+    if data is None:
+        return [], set() if document is None else None
+    contacts: dict[str, Contact] = {}
+    entries = reader.entries(rel, data, "contacts")
+    for loc, item in entries:
+        contact = reader.validate(Contact, item, rel, loc)
+        if contact is None:
+            continue
+        if contact.id in contacts:
+            reader.at(rel, (*loc, "id"), f"duplicate contact id {contact.id!r}")
+            continue
+        _check_country(reader, rel, (*loc, "country"), contact.country)
+        for index, topic_id in enumerate(contact.topics):
+            if topic_ids is not None and topic_id not in topic_ids:
+                reader.at(rel, (*loc, "topics", index), f"unknown topic id {topic_id!r}")
+        contacts[contact.id] = contact
+    return list(contacts.values()), _declared(entries)
+
+
 # Language folders
 
 
 _TEXT_FIELDS = ("title", "summary", "sections")
 
 
+@dataclass(frozen=True)
+class _KnownIds:
+    """Ids a language file may translate; ``None`` where the file defining them is broken."""
+
+    notes: set[str] | None
+    organisations: set[str] | None
+    contacts: set[str] | None
+
+
 def _read_languages(
-    reader: _Reader, topic_ids: set[str] | None, note_ids: set[str] | None
+    reader: _Reader, topic_ids: set[str] | None, known: _KnownIds
 ) -> tuple[list[str], dict[str, dict[str, TopicText]], dict[str, LanguagePack]]:
     folders = sorted(
         entry.name
@@ -432,7 +472,7 @@ def _read_languages(
             reader.report(
                 lang, None, "language", f"{lang!r} is not a language code (like es, fr, ar, pt)"
             )
-        pack = _read_pack(reader, lang, note_ids)
+        pack = _read_pack(reader, lang, known)
         if pack is not None:
             packs[lang] = pack
         texts[lang] = _read_topic_files(reader, lang, topic_ids)
@@ -446,7 +486,7 @@ def _read_languages(
     return folders, texts, packs
 
 
-def _read_pack(reader: _Reader, lang: str, note_ids: set[str] | None) -> LanguagePack | None:
+def _read_pack(reader: _Reader, lang: str, known: _KnownIds) -> LanguagePack | None:
     rel = f"{lang}/{LANGUAGE_FILE}"
     document = reader.read(rel, required=lang == ENGLISH)
     if document is None:
@@ -455,11 +495,22 @@ def _read_pack(reader: _Reader, lang: str, note_ids: set[str] | None) -> Languag
     pack = reader.validate(LanguagePack, data, rel)
     if pack is None:
         return None
-    for note_id in pack.country_notes:
-        if note_ids is not None and note_id not in note_ids:
-            reader.at(rel, ("country_notes", note_id), "is not a note id in country-notes.yaml")
+    note_ids = known.notes
+    translated = (
+        ("country_notes", pack.country_notes, note_ids, "a note id in country-notes.yaml"),
+        ("organisations", pack.organisations, known.organisations, "an id in organisations.yaml"),
+        ("contacts", pack.contacts, known.contacts, "an id in contacts.yaml"),
+    )
+    for name, mapping, ids, what in translated:
+        for key in mapping:
+            if ids is not None and key not in ids:
+                reader.at(rel, (name, key), f"is not {what}")
+    for code in pack.country_names:
+        _check_country(reader, rel, ("country_names", code), code)
+    if lang != ENGLISH and pack.status is Status.REVIEWED:
+        _check_review_record(reader, rel, document, document.data)
     if lang == ENGLISH:
-        for name in ("disclaimer", "urgent"):
+        for name in ("disclaimer", "urgent", "call_line"):
             if getattr(pack, name) is None:
                 reader.at(rel, (name,), "is missing: every language falls back to English")
         for note_id in sorted((note_ids or set()) - set(pack.country_notes)):
@@ -469,6 +520,26 @@ def _read_pack(reader: _Reader, lang: str, note_ids: set[str] | None) -> Languag
                 f"has no text for note {note_id!r} (from country-notes.yaml)",
             )
     return pack
+
+
+def _check_review_record(
+    reader: _Reader,
+    rel: str,
+    document: YamlDocument,
+    data: object,
+    names: Sequence[str] = ("reviewer", "reviewed_on", "review_note"),
+) -> None:
+    """A reviewed translation records who reviewed it, when, and what they checked."""
+    given = data if isinstance(data, dict) else {}
+    for name in names:
+        if given.get(name) in (None, ""):
+            reader.report(
+                rel,
+                document.line_of(("status",)),
+                name,
+                "is missing: a reviewed translation records who reviewed it (reviewer), when"
+                " (reviewed_on) and what they checked (review_note)",
+            )
 
 
 def _read_topic_files(
@@ -522,6 +593,8 @@ def _read_topic_text(
                     name,
                     "is missing: a reviewed topic names its reviewer and the date (reviewed_on)",
                 )
+        if lang != ENGLISH:
+            _check_review_record(reader, rel, document, data, names=("review_note",))
     if status == "phrases-only":
         for name in _TEXT_FIELDS:
             if data.get(name) not in (None, [], ""):

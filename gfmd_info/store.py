@@ -15,6 +15,7 @@ from types import MappingProxyType
 
 from gfmd_info.content_model import (
     Category,
+    Contact,
     CountryNote,
     EmergencyNumber,
     LanguagePack,
@@ -64,6 +65,13 @@ def language_hash(pack: LanguagePack) -> str:
                 "without_number": _words(pack.urgent.without_number),
             },
             "country_notes": {key: _words(value) for key, value in pack.country_notes.items()},
+            "call_line": None
+            if pack.call_line is None
+            else {
+                "with_number": _words(pack.call_line.with_number),
+                "without_number": _words(pack.call_line.without_number),
+            },
+            "services": {key.value: _words(value) for key, value in pack.services.items()},
         }
     )
 
@@ -72,7 +80,12 @@ def translates_language_text(pack: LanguagePack) -> bool:
     """Whether a ``_language.yaml`` holds translated text (and so has an English source)."""
     if pack.status is Status.PHRASES_ONLY:
         return False
-    return pack.disclaimer is not None or pack.urgent is not None or bool(pack.country_notes)
+    return (
+        pack.disclaimer is not None
+        or pack.urgent is not None
+        or pack.call_line is not None
+        or bool(pack.country_notes)
+    )
 
 
 class CoverageState(StrEnum):
@@ -156,6 +169,7 @@ class ContentStore:
     sections: Mapping[str, str]
     notes: tuple[CountryNote, ...]
     emergency_numbers: Mapping[str, EmergencyNumber]
+    contacts: tuple[Contact, ...]
     # language -> topic id -> text (phrases-only files included)
     texts: Mapping[str, Mapping[str, TopicText]]
     packs: Mapping[str, LanguagePack]
@@ -176,6 +190,7 @@ class ContentStore:
         emergency_numbers: Sequence[EmergencyNumber],
         texts: Mapping[str, Mapping[str, TopicText]],
         packs: Mapping[str, LanguagePack],
+        contacts: Sequence[Contact] = (),
     ) -> ContentStore:
         ordered = sorted(set(languages) | set(texts) | set(packs), key=_language_order)
         category_order = {category.id: category.order for category in categories}
@@ -206,6 +221,7 @@ class ContentStore:
             sections=MappingProxyType(dict(sections)),
             notes=tuple(notes),
             emergency_numbers=MappingProxyType({n.country: n for n in emergency_numbers}),
+            contacts=tuple(contacts),
             texts=MappingProxyType(
                 {lang: MappingProxyType(dict(by_topic)) for lang, by_topic in texts.items()}
             ),
@@ -247,7 +263,8 @@ class ContentStore:
         return MappingProxyType(by_topic)
 
     def language_pack(self, lang: str) -> LanguagePack:
-        """``lang``'s pack, with English disclaimer, urgent text and country notes filling gaps."""
+        """``lang``'s pack, with English disclaimer, urgent text, call line, service words,
+        country notes and organisation names filling gaps."""
         merged = self._merged.get(lang)
         if merged is not None:
             return merged
@@ -259,7 +276,10 @@ class ContentStore:
             update={
                 "disclaimer": own.disclaimer or english.disclaimer,
                 "urgent": own.urgent or english.urgent,
+                "call_line": own.call_line or english.call_line,
+                "services": {**english.services, **own.services},
                 "country_notes": {**english.country_notes, **own.country_notes},
+                "organisations": {**english.organisations, **own.organisations},
             }
         )
         self._merged[lang] = merged
@@ -277,6 +297,11 @@ class ContentStore:
             for note in self.notes
             if note.country == country.upper() and topic_id in note.topics and note.id in texts
         ]
+
+    def contacts_for(self, country: str, topic_id: str) -> list[Contact]:
+        """The contacts in ``country`` for ``topic_id``, in the order the file lists them."""
+        code = country.upper()
+        return [c for c in self.contacts if c.country == code and topic_id in c.topics]
 
     def organisations_for(self, topic_id: str) -> list[Organisation]:
         return [

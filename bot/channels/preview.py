@@ -2,8 +2,8 @@
 
 `GET /preview` is a one-page chat; `POST /preview/message` turns its JSON into an `Inbound` and
 the `Reply` into what each medium would send (SMS pages with their encoding and segments,
-Telegram HTML with buttons, WhatsApp text). Staff only, by the same rule as `/admin/*`: the
-admin token, or loopback alone while no public URL is set.
+Telegram HTML with buttons, WhatsApp text). Staff only, by the same rule as `/admin/*` (see
+`bot.admin_auth`), checked before the body is read; the body is bounded by `bot.body_limit`.
 Each browser tab is its own pseudonymous person; nothing here is counted in the metrics.
 """
 
@@ -12,9 +12,9 @@ from __future__ import annotations
 import secrets
 from typing import Annotated, Any
 
-from fastapi import FastAPI
-from fastapi.responses import HTMLResponse, JSONResponse
-from pydantic import BaseModel, Field
+from fastapi import FastAPI, Request
+from fastapi.responses import HTMLResponse, JSONResponse, Response
+from pydantic import BaseModel, Field, ValidationError
 
 from bot.app import AdminDep, ChannelStatus, RuntimeDep
 from bot.messages import Channel, Inbound, Reply
@@ -68,9 +68,15 @@ def mount(app: FastAPI, runtime: Runtime) -> ChannelStatus:
         return HTMLResponse(PAGE.replace("{session}", secrets.token_urlsafe(12)))
 
     @app.post(f"{ROUTE}/message", include_in_schema=False)
-    async def preview_message(
-        message: PreviewMessage, runtime: RuntimeDep, _admin: AdminDep
-    ) -> JSONResponse:
+    async def preview_message(request: Request, runtime: RuntimeDep, _admin: AdminDep) -> Response:
+        # The body is read here, not declared as a parameter: FastAPI parses declared bodies
+        # before it runs any dependency, so a caller without the token would be parsed first.
+        try:
+            message = PreviewMessage.model_validate_json(await request.body())
+        except ValidationError as error:
+            return JSONResponse(
+                {"detail": error.errors(include_url=False, include_input=False)}, status_code=422
+            )
         channel = MEDIA[message.channel]
         inbound = Inbound(
             channel,

@@ -1,23 +1,22 @@
 """Twilio SMS and WhatsApp: one signed webhook, answered once, in TwiML that fits a basic phone.
 
 `POST /sms/twilio` takes Twilio's form-encoded message webhook. In order: refuse when Twilio is
-not configured (503), check `X-Twilio-Signature` against the configured public URL (403), drop a
-MessageSid already handled (the record lives in the store, so it holds across restarts and
-replicas), count the message against the per-sender limit (danger and stop words always get
-through), then hand one `Inbound` to the conversation and render its `Reply` as TwiML. The
-country hint (which emergency number to give) is the sender's number's country only when the
-bot's own number (`To`) is from the same country: never guessed from a home SIM abroad.
+not configured (503), check `X-Twilio-Signature` against the configured public URL (403), then
+hand one `Delivery` to the intake (`bot.intake`: dedupe by MessageSid, the per-sender limit, the
+opt-out gate, the conversation and, on any failure, a short fallback reply, all in one store
+transaction) and render its `Reply` as TwiML. A failed message is not recorded as handled, so
+Twilio's retry is answered. The country hint (which emergency number to give) is the sender's
+number's country only when the bot's own number (`To`) is from the same country: never guessed
+from a home SIM abroad.
 "Ignored" is a normal outcome: 200 and an empty `<Response/>`. Logs carry the channel and the
 decision only: never numbers, text or ids.
 """
 
 from __future__ import annotations
 
-import datetime as dt
 import functools
 import hmac
 import logging
-import math
 import re
 from dataclasses import dataclass, field
 from urllib.parse import parse_qsl
@@ -35,7 +34,7 @@ from twilio.request_validator import (
 from twilio.twiml.messaging_response import MessagingResponse
 
 from bot.app import ChannelStatus
-from bot.control_words import Control
+from bot.intake import Delivery
 from bot.messages import Channel, Inbound, Reply
 from bot.rendering import render_sms_pages, render_whatsapp_text
 from bot.runtime import Runtime
@@ -167,13 +166,6 @@ def is_twilio_keyword(channel: Channel, text: str) -> bool:
     return channel is Channel.SMS and text.strip().upper() in TWILIO_KEYWORDS
 
 
-def minutes_left(now: dt.datetime, window_seconds: int) -> int:
-    """Whole minutes until the fixed rate window (as `Store.count_message` counts) ends."""
-    stamp = int(now.timestamp())
-    window_end = stamp // window_seconds * window_seconds + window_seconds
-    return max(1, math.ceil((window_end - stamp) / 60))
-
-
 # -- answering ----------------------------------------------------------------------------------
 
 
@@ -184,6 +176,7 @@ class Outcome:
     status: int = 200
     channel: str = Channel.SMS
     lang: str = "-"
+    lang_written: str = "-"
     topic: str = "-"
 
     def response(self) -> Response:
@@ -233,7 +226,9 @@ class TwilioWebhook:
             outcome = Outcome("error")
         metrics = runtime.metrics
         if outcome.status == 200:
-            metrics.count_message(outcome.channel, outcome.lang, outcome.topic, outcome.decision)
+            metrics.count_message(
+                outcome.channel, outcome.lang, outcome.topic, outcome.decision, outcome.lang_written
+            )
         log.info(
             "sms_webhook",
             extra={
@@ -307,45 +302,34 @@ class TwilioWebhook:
         if not message_sid or found is None:
             return self._ignored(runtime, "not_a_message")
         channel, number = found
-        now = dt.datetime.now(dt.UTC)
-        if not runtime.store.first_delivery(f"twilio:{message_sid}", now):
-            runtime.metrics.duplicates.labels(channel=channel).inc()
-            return Outcome("duplicate", channel=channel)
-        key = runtime.user_key(channel, number)
         text = clean_text(fields.get("Body", ""))
-        settings = runtime.settings
-        window = settings.gfmd_rate_limit_window_seconds
-        count = runtime.store.count_message(key, now, window)
-        conversation = runtime.conversation
-        twilio_keyword = is_twilio_keyword(channel, text)
-        # Keywords the bot leaves unanswered cost nothing and keep opt-out state in step with
-        # Twilio's, a STOP in any language must always be honoured, and danger now must always
-        # be answered: none of them is limited.
-        over_limit = count > settings.gfmd_rate_limit_messages
-        if over_limit and not (
-            twilio_keyword
-            or conversation.recognise(text) is Control.STOP
-            or (text and conversation.is_danger(text))
-        ):
-            runtime.metrics.rate_limited.labels(channel=channel).inc()
-            if count == settings.gfmd_rate_limit_messages + 1 and not opted_out(runtime, key):
-                wait = conversation.rate_limited(key, minutes_left(now, window))
-                return self._answer(wait, channel, "rate_limited")
-            return Outcome("rate_limited_silent", channel=channel)
-        if not text:
-            if media_count(fields.get("NumMedia")) > 0 and not opted_out(runtime, key):
-                return self._answer(conversation.media_only(key), channel, "media_only")
-            return Outcome("empty", channel=channel)
-        country = local_country(number, fields.get("To", ""))
-        reply = conversation.handle(
-            Inbound(channel, key, text, country_hint=country, received_at=now)
+        inbound = Inbound(
+            channel,
+            runtime.user_key(channel, number),
+            text,
+            country_hint=local_country(number, fields.get("To", "")),
         )
-        if twilio_keyword:
-            return Outcome("twilio_keyword", channel=channel)
-        if reply is None:
-            return Outcome("opted_out", channel=channel)
-        # The conversation's own decision (answer, ambiguous, none, emergency, control...).
-        return self._answer(reply, channel, reply.decision, reply.topic or "-")
+        delivery = Delivery(
+            inbound,
+            delivery_id=f"twilio:{message_sid}",
+            media_only=not text and media_count(fields.get("NumMedia")) > 0,
+            provider_answers=is_twilio_keyword(channel, text),
+        )
+        result = runtime.intake.receive(delivery)
+        if result.decision == "duplicate":
+            runtime.metrics.duplicates.labels(channel=channel).inc()
+        elif result.decision.startswith("rate_limited"):
+            runtime.metrics.rate_limited.labels(channel=channel).inc()
+        if result.reply is None:
+            return Outcome(result.decision, channel=channel)
+        try:
+            return self._answer(result.reply, channel, result.decision, result.reply.topic or "-")
+        except Exception as error:  # a reply that cannot be rendered: the fallback, not silence
+            log.error(
+                "sms_render_failed", extra={"event": "sms_render_failed", "error": _kind(error)}
+            )
+            fallback = runtime.intake.fallback_reply(inbound)
+            return self._answer(fallback, channel, "error")
 
     def _answer(self, reply: Reply, channel: Channel, decision: str, topic: str = "-") -> Outcome:
         return Outcome(
@@ -353,18 +337,13 @@ class TwilioWebhook:
             render_twiml(reply, channel),
             channel=channel,
             lang=reply.language or "-",
+            lang_written=reply.lang_written,
             topic=topic,
         )
 
     def _ignored(self, runtime: Runtime, reason: str) -> Outcome:
         runtime.metrics.ignored.labels(channel=Channel.SMS, reason=reason).inc()
         return Outcome("ignored")
-
-
-def opted_out(runtime: Runtime, key: str) -> bool:
-    """Replies the conversation does not build itself must respect an opt-out too."""
-    state = runtime.store.load(key)
-    return state is not None and state.opted_out
 
 
 def not_configured_reason(settings: Settings) -> str:
@@ -405,3 +384,7 @@ def mount(app: FastAPI, runtime: Runtime) -> ChannelStatus:
         )
         return ChannelStatus("sms", False, "UNSIGNED development mode (GFMD_ALLOW_UNSIGNED_SMS)")
     return ChannelStatus("sms", False, not_configured_reason(settings))
+
+
+def _kind(error: BaseException) -> str:
+    return type(error).__name__

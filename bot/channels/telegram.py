@@ -1,11 +1,12 @@
 """Telegram: python-telegram-bot behind our FastAPI webhook, and long polling for local use.
 
-`POST /telegram/webhook` checks the secret token, parses the update, drops a delivery it has
-already seen (the record is kept in the store, so it holds across restarts and replicas), puts
-the update on the Application's queue and answers 200 at once: Telegram retries anything else
+`POST /telegram/webhook` checks the secret token, parses the update, puts it on the
+Application's queue and answers 200 at once: Telegram retries anything else
 and holds the chat's later updates behind it. The Application (built without an Updater, started
-and stopped with the app) turns each update into one `Inbound`, runs the conversation in a
-thread and sends the `Reply` rendered as HTML with inline buttons. Updates from one chat are
+and stopped with the app) turns each update into one `Delivery` for the intake (`bot.intake`:
+dedupe by update_id, rate limit, opt-out gate, conversation, fallback, in one transaction) and
+sends the `Reply` rendered as HTML with inline buttons; any other failure still sends the
+short fallback reply. Updates from one chat are
 handled one at a time and in order; different chats run concurrently.
 
 A photo, video or document with a caption is read as a text message, the caption its text; media
@@ -33,13 +34,11 @@ import html
 import itertools
 import json
 import logging
-import math
 import re
 import signal
-import time
 import warnings
 from collections import Counter
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable
 from contextlib import asynccontextmanager
 from typing import Any, TypeAlias
 
@@ -69,13 +68,14 @@ from telegram.ext import (
 from telegram.warnings import PTBDeprecationWarning
 
 from bot.app import ChannelStatus
-from bot.control_words import Control
 from bot.conversation import Conversation
 from bot.i18n import CatalogError, negotiate
+from bot.intake import Delivery
 from bot.messages import Channel, Inbound, Reply
 from bot.rendering import TelegramMessage, render_telegram
 from bot.runtime import Runtime, build_runtime, problem_lines
 from bot.settings import Settings, SettingsError
+from bot.turn import START_OPTION
 from gfmd_info.problems import ContentError
 
 log = logging.getLogger(__name__)
@@ -232,18 +232,10 @@ class TelegramHandlers:
     # -- entry points ---------------------------------------------------------------------------
 
     async def on_start(self, update: Update, context: Context) -> None:
+        """A deep link opens its topic or language; plain /start greets a new person, brings
+        back one who opted out, and shows anyone else the menu (the conversation decides)."""
         option = self._deep_link(context.args[0] if context.args else "")
-        chat_id = _chat_id(update)
-        state = await self.runtime.call(self.runtime.store.load, self._key(chat_id))
-        if state is not None and state.opted_out:
-            await self._converse(update, context, "start")
-        elif option is not None:
-            await self._converse(update, context, "", option)
-        elif state is None:
-            # First contact: the greeting, which asks for the language (the hint first).
-            await self._converse(update, context, "hello")
-        else:
-            await self._converse(update, context, "", "m:menu")
+        await self._converse(update, context, "", option or START_OPTION)
 
     async def on_command(self, update: Update, context: Context) -> None:
         message = update.effective_message
@@ -266,9 +258,7 @@ class TelegramHandlers:
         if caption:
             await self._converse(update, context, caption)
             return
-        key = self._key(_chat_id(update))
-        outcome = await self.runtime.call(self._limited, key, lambda: self._media_only(key))
-        await self._deliver(update, context, outcome)
+        await self._converse(update, context, "", media_only=True)
 
     async def on_button(self, update: Update, context: Context) -> None:
         query = update.callback_query
@@ -308,7 +298,8 @@ class TelegramHandlers:
         self._ignore(update, "unsupported")
 
     async def on_error(self, update: object, context: Context) -> None:
-        # The exception type only: messages and tracebacks can hold what a person typed.
+        """Log the exception type only (messages and tracebacks can hold what a person typed),
+        then give the person the short fallback reply rather than silence."""
         error = context.error
         log.warning(
             "telegram_error",
@@ -318,6 +309,20 @@ class TelegramHandlers:
                 "error": type(error).__name__ if error else "unknown",
             },
         )
+        if not isinstance(update, Update) or update.effective_chat is None:
+            return
+        if update.effective_chat.type != "private":
+            return
+        message = update.effective_message
+        text = (
+            (message.text or message.caption or "") if message and not update.callback_query else ""
+        )
+        fallback = self.runtime.intake.fallback_reply(self._inbound(update, text))
+        try:
+            for part in render_telegram(fallback):
+                await self._send(context.bot, update.effective_chat.id, part)
+        except Exception as failed:  # nothing more can be done for this update
+            _log_error("telegram_fallback_failed", failed)
 
     # -- the conversation -----------------------------------------------------------------------
 
@@ -338,71 +343,50 @@ class TelegramHandlers:
         lang = negotiate(payload, self.conv.ui_languages(knowledge))
         return f"l:{lang}" if lang else None
 
-    async def _converse(
-        self, update: Update, context: Context, text: str, option: str | None = None
-    ) -> None:
+    def _inbound(self, update: Update, text: str, option: str | None = None) -> Inbound:
         user = update.effective_user
-        message = update.message  # a button press carries the bot's old message: not its date
-        inbound = Inbound(
+        return Inbound(
             channel=Channel.TELEGRAM,
             user_key=self._key(_chat_id(update)),
             text=text,
             language_hint=user.language_code if user else None,
             option_id=option,
-            received_at=message.date if message and message.date else dt.datetime.now(dt.UTC),
         )
-        outcome = await self.runtime.call(
-            self._limited, inbound.user_key, lambda: self.conv.handle(inbound), text
+
+    async def _converse(
+        self,
+        update: Update,
+        context: Context,
+        text: str,
+        option: str | None = None,
+        media_only: bool = False,
+    ) -> None:
+        delivery = Delivery(
+            self._inbound(update, text, option),
+            delivery_id=f"telegram:{update.update_id}",
+            media_only=media_only,
         )
-        await self._deliver(update, context, outcome)
-
-    def _media_only(self, key: str) -> Reply | None:
-        return None if self._opted_out(key) else self.conv.media_only(key)
-
-    def _opted_out(self, key: str) -> bool:
-        """Replies the conversation does not build itself must respect an opt-out too."""
-        state = self.runtime.store.load(key)
-        return state is not None and state.opted_out
-
-    def _never_limited(self, text: str) -> bool:
-        """Danger now, and a stop word, get through the rate limit: the one must be answered,
-        the other always honoured."""
-        if not text.strip():
-            return False
-        return self.conv.recognise(text) is Control.STOP or self.conv.is_danger(text)
+        result = await self.runtime.call(self.runtime.intake.receive, delivery)
+        if result.decision == "duplicate":
+            self.runtime.metrics.duplicates.labels(channel=NAME).inc()
+        elif result.decision.startswith("rate_limited"):
+            self.runtime.metrics.rate_limited.labels(channel=NAME).inc()
+        await self._deliver(update, context, result.reply or result.decision)
 
     def _rate(self, key: str) -> str:
-        """`ok` under the limit; `tell` the first time over it (say so once); `drop` after."""
+        """For group notices: `ok` under the limit, `drop` over it."""
         settings = self.runtime.settings
         hits = self.runtime.store.count_message(
             key, dt.datetime.now(dt.UTC), settings.gfmd_rate_limit_window_seconds
         )
-        if hits <= settings.gfmd_rate_limit_messages:
-            return "ok"
-        self.runtime.metrics.rate_limited.labels(channel=NAME).inc()
-        return "tell" if hits == settings.gfmd_rate_limit_messages + 1 else "drop"
-
-    def _limited(
-        self, key: str, respond: Callable[[], Reply | None], text: str = ""
-    ) -> Reply | str:
-        """`respond()` under the rate limit (or over it, for danger or a stop word in `text`),
-        or why there is no reply (`rate_limited`, `opted_out`). Runs in a worker thread: the
-        store is synchronous."""
-        rate = self._rate(key)
-        if rate != "ok" and not self._never_limited(text):
-            if rate == "tell" and not self._opted_out(key):
-                window = self.runtime.settings.gfmd_rate_limit_window_seconds
-                left = window - int(time.time()) % window
-                return self.conv.rate_limited(key, max(1, math.ceil(left / 60)))
-            return "rate_limited"
-        return respond() or "opted_out"
+        return "ok" if hits <= settings.gfmd_rate_limit_messages else "drop"
 
     async def _deliver(self, update: Update, context: Context, outcome: Reply | str) -> None:
         if isinstance(outcome, str):
             _log(update, outcome)
             return
         self.runtime.metrics.count_message(
-            NAME, outcome.language, outcome.topic or "-", outcome.decision
+            NAME, outcome.language, outcome.topic or "-", outcome.decision, outcome.lang_written
         )
         chat_id = _chat_id(update)
         for message in render_telegram(outcome):
@@ -514,7 +498,8 @@ class TelegramWebhook:
             await self.application.shutdown()
 
     async def receive(self, request: Request) -> Response:
-        """Always 200 once the secret matches, unless nothing could be recorded (503)."""
+        """Always 200 once the secret matches and the channel runs: the update is queued, and
+        the intake answers it (or its fallback does)."""
         given = request.headers.get(SECRET_HEADER, "").encode()
         if not hmac.compare_digest(given, self.secret):
             return _refused(self.runtime, "secret token missing or wrong")
@@ -532,19 +517,7 @@ class TelegramWebhook:
                 },
             )
             return Response(status_code=200)
-        try:
-            first = await self.runtime.call(
-                self.runtime.store.first_delivery,
-                f"telegram:{update.update_id}",
-                dt.datetime.now(dt.UTC),
-            )
-        except Exception as error:  # any driver error: nothing was processed, so Telegram may retry
-            _log_error("telegram_store_unavailable", error)
-            return JSONResponse({"detail": "store unavailable"}, status_code=503)
-        if not first:
-            self.runtime.metrics.duplicates.labels(channel=NAME).inc()
-            _log(update, "duplicate")
-            return Response(status_code=200)
+        # The intake drops a delivery already handled, in the transaction that answers it.
         await self.application.update_queue.put(update)
         return Response(status_code=200)
 

@@ -6,8 +6,10 @@ import subprocess
 import sys
 import uuid
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
+import psycopg
 import pytest
 
 from bot.state import Position, UserState
@@ -117,3 +119,55 @@ def test_a_state_this_version_cannot_read_starts_afresh(store: SqlStore) -> None
         "UPDATE user_state SET state = ? WHERE user_key = ?", ('{"position": "gone"}', key)
     )
     assert store.load(key) is None
+
+
+def test_a_failed_transaction_leaves_nothing_behind(store: SqlStore) -> None:
+    key, delivery = _key(), f"twilio:SM{_key()}"
+    with pytest.raises(RuntimeError), store.person(key) as session:
+        assert session.first_delivery(delivery, NOW)
+        session.save(UserState(language="fr"))
+        raise RuntimeError("the reply could not be built")
+    assert store.load(key) is None
+    assert store.first_delivery(delivery, NOW) is True  # the retry is not a duplicate
+
+
+def test_one_persons_transactions_never_interleave(store: SqlStore) -> None:
+    key = _key()
+    store.save(key, UserState(page=0))
+
+    def bump() -> None:
+        with store.person(key) as session:
+            state = session.load()
+            assert state is not None
+            session.save(state.update(page=state.page + 1))
+
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        for future in [pool.submit(bump) for _ in range(100)]:
+            future.result()
+    state = store.load(key)
+    assert state is not None and state.page == 100
+
+
+@pytest.mark.postgres
+def test_the_postgres_store_answers_again_after_its_connections_are_killed() -> None:
+    if not POSTGRES_URL:
+        pytest.skip("GFMD_TEST_POSTGRES_URL is not set")
+    # Only this store's connections are killed: other tests may share the server.
+    name = f"gfmd-test-{_key()}"
+    separator = "&" if "?" in POSTGRES_URL else "?"
+    store = open_store(f"{POSTGRES_URL}{separator}application_name={name}")
+    try:
+        key = _key()
+        store.save(key, UserState(language="ar"))
+        with psycopg.connect(POSTGRES_URL, autocommit=True) as admin:
+            killed = admin.execute(
+                "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity "
+                "WHERE application_name = %s",
+                (name,),
+            ).fetchone()
+        assert killed is not None and killed[0] >= 1
+        store.ping()
+        state = store.load(key)
+        assert state is not None and state.language == "ar"
+    finally:
+        store.close()

@@ -18,6 +18,7 @@ import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -122,6 +123,9 @@ class ServedBot:
 StartBot = Callable[..., ServedBot]
 
 
+MODEL_CACHE = Path(tempfile.gettempdir()) / f"gfmd-test-model-cache-{os.getuid()}"
+
+
 def base_env(workdir: Path) -> dict[str, str]:
     env = {name: os.environ[name] for name in PASSED_THROUGH if name in os.environ}
     env.setdefault("LANG", "C.UTF-8")
@@ -131,6 +135,8 @@ def base_env(workdir: Path) -> dict[str, str]:
             "GFMD_CONTENT_DIR": str(REPO / "content"),
             "GFMD_LOCALES_DIR": str(REPO / "locales"),
             "GFMD_VAR_DIR": str(var),
+            # Every server of the run shares one trained matcher instead of training its own.
+            "GFMD_MODEL_CACHE_DIR": str(MODEL_CACHE),
             "DATABASE_URL": f"sqlite:///{var}/gfmd-bot.sqlite3",
             "GFMD_BOT_SECRET": TEST_SECRET,
             "TELEGRAM_API_BASE_URL": NOWHERE,

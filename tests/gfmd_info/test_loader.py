@@ -147,7 +147,9 @@ def _unknown_related_id(content: Path) -> Expected:
 def _unknown_organisation_id(content: Path) -> Expected:
     index = topic_index(content, "education")
     file = content / "topics.yaml"
-    edit(file, "organisations: [unicef]\n", "organisations: [unesco]\n")
+    head, marker, tail = file.read_text(encoding="utf-8").partition("- id: education\n")
+    tail = tail.replace("organisations: [unicef]\n", "organisations: [unesco]\n", 1)
+    file.write_text(head + marker + tail, encoding="utf-8")
     line = line_of(file, "organisations: [unesco]")
     return Expected("content/topics.yaml", line, f"topics[{index}].organisations[0]", "'unesco'")
 
@@ -155,7 +157,10 @@ def _unknown_organisation_id(content: Path) -> Expected:
 def _country_code_not_iso(content: Path) -> Expected:
     file = content / "emergency-numbers.yaml"
     with file.open("a", encoding="utf-8") as stream:
-        stream.write('  - {country: UK, number: "999", source: "GOV.UK", checked: 2026-11-27}\n')
+        stream.write(
+            '  - {country: UK, services: [{service: all, number: "999"}], source: "GOV.UK",'
+            " checked: 2026-11-27}\n"
+        )
     numbers = yaml.safe_load(file.read_text(encoding="utf-8"))["numbers"]
     line = len(file.read_text(encoding="utf-8").splitlines())
     field = f"numbers[{len(numbers) - 1}].country"

@@ -49,6 +49,7 @@ def content(tmp_path: Path) -> Path:
         status="reviewed",
         reviewer="Revisora",
         reviewed_on="2026-11-27",
+        review_note="Read against en/education.yaml and the report, I.C.3.",
         source_hash=english_hash(english["education"]),
     )
     (es / "education.yaml").write_text(reviewed, encoding="utf-8")
@@ -152,11 +153,71 @@ def test_country_notes_are_those_of_the_country_and_topic_in_the_language(
     assert store.country_notes("ES", "trafficking", "es") == []
 
 
-def test_emergency_number_by_country_code_and_none_when_unknown(store: ContentStore) -> None:
-    number = store.emergency_number("ae")
+def test_emergency_numbers_by_country_code_each_service_with_its_number(content: Path) -> None:
+    (content / "emergency-numbers.yaml").write_text(
+        "numbers:\n"
+        "  - country: SG\n"
+        "    services:\n"
+        '      - {service: police, number: "999"}\n'
+        '      - {service: ambulance, number: "995"}\n'
+        '      - {service: fire, number: "995"}\n'
+        "    source: SCDF, emergency medical services\n"
+        "    source_url: https://www.scdf.gov.sg/\n"
+        "    checked: 2026-12-06\n",
+        encoding="utf-8",
+    )
+    store = load_content(content)
 
-    assert number is not None and number.number == "999"
+    entry = store.emergency_number("sg")
+
+    assert entry is not None
+    assert [(s.service.value, s.number) for s in entry.services] == [
+        ("police", "999"),
+        ("ambulance", "995"),
+        ("fire", "995"),
+    ]
+    assert entry.numbers == ("999", "995")
     assert store.emergency_number("ZW") is None
+
+
+def test_contacts_are_those_of_the_country_and_topic_in_file_order(content: Path) -> None:
+    entry = {
+        "country": "AE",
+        "name": "Example",
+        "does": "Helps.",
+        "url": "https://example.org/",
+        "source": "Example, About page",
+        "source_url": "https://example.org/about",
+        "checked": "2026-12-06",
+    }
+    contacts = [
+        {"id": "ae-one", "topics": ["unpaid-wages", "work-rights"], **entry},
+        {"id": "qa-two", "topics": ["unpaid-wages"], **entry, "country": "QA"},
+        {"id": "ae-three", "topics": ["unpaid-wages"], **entry},
+    ]
+    (content / "contacts.yaml").write_text(
+        yaml.safe_dump({"contacts": contacts}, sort_keys=False), encoding="utf-8"
+    )
+    store = load_content(content)
+
+    assert [c.id for c in store.contacts_for("ae", "unpaid-wages")] == ["ae-one", "ae-three"]
+    assert [c.id for c in store.contacts_for("AE", "work-rights")] == ["ae-one"]
+    assert store.contacts_for("AE", "asylum") == []
+
+
+def test_without_a_contacts_file_no_country_has_contacts(store: ContentStore) -> None:
+    assert store.contacts == ()
+
+
+def test_language_pack_takes_the_english_call_line_and_service_words_it_lacks(
+    store: ContentStore,
+) -> None:
+    english = store.language_pack("en")
+    spanish = store.language_pack("es")
+
+    assert spanish.call_line == english.call_line
+    assert spanish.services == english.services
+    assert spanish.organisations == english.organisations
 
 
 def test_organisations_and_sections_follow_topics_yaml(store: ContentStore) -> None:

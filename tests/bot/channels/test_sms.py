@@ -23,10 +23,10 @@ from bot.channels.sms import (
     clean_text,
     country_of,
     local_country,
-    minutes_left,
     sender,
     signed_url,
 )
+from bot.intake import RateLimit
 from bot.messages import Channel
 from bot.runtime import Runtime
 from gfmd_info.sms_encoding import measure
@@ -628,8 +628,9 @@ def test_the_country_comes_from_the_number(number: str, country: str | None) -> 
 
 def test_minutes_left_counts_to_the_end_of_the_fixed_window() -> None:
     at = dt.datetime(2026, 1, 1, 10, 3, 30, tzinfo=dt.UTC)
-    assert minutes_left(at, 600) == 7
-    assert minutes_left(at.replace(minute=9, second=59), 600) == 1
+    limit = RateLimit(messages=20, window_seconds=600)
+    assert limit.minutes_left(at) == 7
+    assert limit.minutes_left(at.replace(minute=9, second=59)) == 1
 
 
 def test_clean_text_drops_control_characters_and_cuts_at_1600() -> None:

@@ -1,0 +1,141 @@
+"""Which language a message is written in, learned from each language's own phrases.
+
+The script narrows the choice first (Bengali letters are Bengali; Arabic letters are Arabic or
+Urdu; Latin letters are any language people romanise), then a linear model over character and
+word n-grams ranks the languages that write in that script. A guess is `confident` only when the
+message is long enough to tell (greetings, one word, numbers and names are not) and the margin
+over the runner-up reaches the threshold chosen by cross-validation.
+
+Romanised Hindi and Urdu are one spoken language written alike ("mujhe salary nahi mili"): in
+Latin letters the two are told apart only by the margin like any other pair, and a guess between
+them is never confident on its own, so a person's known language (or their choice from the menu)
+decides.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass
+from enum import StrEnum
+
+import numpy as np
+
+from gfmd_info.text_model import TextModel
+from gfmd_info.training_data import TrainingData
+
+MIN_WORDS = 2
+MIN_LETTERS = 10
+# A language counts as written in a script when this share of its phrases uses it.
+SCRIPT_SHARE = 0.05
+# Languages written alike in Latin letters: a guess between them needs the person's own word.
+ROMANISED_TWINS = frozenset({"hi", "ur"})
+
+
+class Script(StrEnum):
+    LATIN = "latin"
+    ARABIC = "arabic"
+    DEVANAGARI = "devanagari"
+    BENGALI = "bengali"
+    CYRILLIC = "cyrillic"
+    OTHER = "other"
+
+
+_RANGES = (
+    (0x0041, 0x024F, Script.LATIN),
+    (0x0400, 0x052F, Script.CYRILLIC),
+    (0x0600, 0x06FF, Script.ARABIC),
+    (0x0750, 0x077F, Script.ARABIC),
+    (0x08A0, 0x08FF, Script.ARABIC),
+    (0x0900, 0x097F, Script.DEVANAGARI),
+    (0x0980, 0x09FF, Script.BENGALI),
+    (0xFB50, 0xFDFF, Script.ARABIC),
+    (0xFE70, 0xFEFF, Script.ARABIC),
+)
+
+
+def _script_of(char: str) -> Script:
+    code = ord(char)
+    for low, high, script in _RANGES:
+        if low <= code <= high:
+            return script
+    return Script.OTHER
+
+
+def dominant_script(text: str) -> Script:
+    counts = Counter(_script_of(c) for c in text if c.isalpha())
+    counts.pop(Script.OTHER, None)
+    return counts.most_common(1)[0][0] if counts else Script.OTHER
+
+
+@dataclass(frozen=True)
+class LanguageGuess:
+    lang: str | None  # the most likely language; None without any evidence
+    confident: bool  # long and clear enough to adopt for a newcomer or to switch a known person
+    margin: float = 0.0
+    alternatives: tuple[str, ...] = ()  # the likeliest languages, best first
+
+
+class LanguageIdentifier:
+    def __init__(self, model: TextModel, scripts: dict[str, frozenset[Script]]) -> None:
+        self._model = model
+        self._scripts = scripts
+        self.min_margin = 0.0
+
+    @classmethod
+    def train(cls, data: TrainingData) -> LanguageIdentifier:
+        model = TextModel.train(data.texts, data.langs)
+        by_lang: dict[str, Counter[Script]] = {}
+        for example in data.examples:
+            by_lang.setdefault(example.lang, Counter())[dominant_script(example.text)] += 1
+        scripts = {
+            lang: frozenset(s for s, n in counts.items() if n >= SCRIPT_SHARE * counts.total())
+            for lang, counts in by_lang.items()
+        }
+        return cls(model, scripts)
+
+    @property
+    def languages(self) -> tuple[str, ...]:
+        return self._model.classes
+
+    def ranked(self, text: str) -> tuple[list[tuple[str, float]], Script]:
+        """Languages that write in the text's script with their scores, best first."""
+        script = dominant_script(text)
+        scores = self._model.decision(text)
+        allowed = [
+            (lang, float(score))
+            for lang, score in zip(self._model.classes, scores, strict=True)
+            if script is Script.OTHER or script in self._scripts.get(lang, frozenset())
+        ]
+        if not allowed:
+            allowed = [
+                (lang, float(s)) for lang, s in zip(self._model.classes, scores, strict=True)
+            ]
+        allowed.sort(key=lambda kv: -kv[1])
+        return allowed, script
+
+    def identify(self, text: str) -> LanguageGuess:
+        """The language of an already normalised `text`."""
+        words = text.split()
+        letters = sum(c.isalpha() for c in text)
+        if not letters:
+            return LanguageGuess(None, False)
+        ranked, script = self.ranked(text)
+        best, best_score = ranked[0]
+        second_lang, second_score = ranked[1] if len(ranked) > 1 else (None, -np.inf)
+        margin = best_score - second_score
+        alternatives = tuple(lang for lang, _ in ranked[:4])
+        long_enough = len(words) >= MIN_WORDS and letters >= MIN_LETTERS
+        twins = script is Script.LATIN and {best, second_lang} <= ROMANISED_TWINS
+        confident = long_enough and margin >= self.min_margin and not twins
+        if len(ranked) == 1 and long_enough:
+            confident = True  # the script alone decides (Bengali letters)
+        return LanguageGuess(best, confident, float(margin), alternatives)
+
+    def best_of(self, text: str, candidates: Sequence[str]) -> str | None:
+        """The likeliest of `candidates` for `text` (for ties between a person's languages)."""
+        ranked, _ = self.ranked(text)
+        for lang, _score in ranked:
+            if lang in candidates:
+                return lang
+        return None

@@ -1,0 +1,133 @@
+"""A linear text classifier learned from the content's own phrases (scikit-learn).
+
+Features are TF-IDF weights of character n-grams inside words (2-5: they carry typos, inflections
+and romanised spellings) and of words and word pairs, each block L2-normalised, as scikit-learn's
+`TfidfVectorizer` computes them. A `LinearSVC` learns one weight vector per class. Serving does not
+go through scikit-learn: the fitted vocabularies, idf and weights are kept as plain arrays, so one
+message costs a few dictionary look-ups and one small matrix product.
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+from collections import Counter
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+from numpy.typing import NDArray
+
+CHAR_NGRAMS = (2, 5)
+SVC_C = 0.5
+SEED = 0
+
+
+def char_ngrams(text: str) -> list[str]:
+    """Character n-grams inside each word, the word padded with spaces (as `char_wb`)."""
+    low, high = CHAR_NGRAMS
+    grams: list[str] = []
+    for word in text.split():
+        padded = f" {word} "
+        size = len(padded)
+        for n in range(low, high + 1):
+            if n > size:
+                break
+            grams.extend(padded[i : i + n] for i in range(size - n + 1))
+    return grams
+
+
+def word_ngrams(text: str) -> list[str]:
+    words = text.split()
+    return words + [f"{a} {b}" for a, b in itertools.pairwise(words)]
+
+
+ANALYZERS: tuple[Callable[[str], list[str]], ...] = (char_ngrams, word_ngrams)
+
+
+@dataclass(frozen=True)
+class _Block:
+    """One feature space: its vocabulary, idf and per-class weights (features x classes)."""
+
+    vocabulary: dict[str, int]
+    idf: NDArray[np.float32]
+    weights: NDArray[np.float32]
+
+    def add_to(self, scores: NDArray[np.float64], features: Sequence[str]) -> None:
+        counts = Counter(f for f in features if f in self.vocabulary)
+        if not counts:
+            return
+        index = np.fromiter((self.vocabulary[f] for f in counts), dtype=np.int64, count=len(counts))
+        tf = np.fromiter(
+            (1.0 + math.log(c) for c in counts.values()), dtype=np.float64, count=len(counts)
+        )
+        values = tf * self.idf[index]
+        norm = float(np.sqrt(values @ values))
+        if norm > 0.0:
+            scores += (values / norm) @ self.weights[index]
+
+
+class TextModel:
+    """Scores a normalised text against every class; `train` fits it from labelled texts."""
+
+    def __init__(
+        self, classes: Sequence[str], blocks: Sequence[_Block], intercept: NDArray[np.float32]
+    ) -> None:
+        self.classes = tuple(classes)
+        self._blocks = tuple(blocks)
+        self._intercept = intercept.astype(np.float64)
+
+    @classmethod
+    def train(cls, texts: Sequence[str], labels: Sequence[str]) -> TextModel:
+        from scipy.sparse import hstack
+        from sklearn.feature_extraction.text import TfidfVectorizer
+        from sklearn.svm import LinearSVC
+
+        vectorisers = [
+            TfidfVectorizer(analyzer=analyzer, sublinear_tf=True, dtype=np.float64)
+            for analyzer in ANALYZERS
+        ]
+        matrix = hstack([v.fit_transform(texts) for v in vectorisers]).tocsr()
+        classes = sorted(set(labels))
+        if len(classes) == 1:  # nothing to tell apart: every text is that class
+            coef = np.zeros((1, matrix.shape[1]))
+            intercept = np.ones(1)
+        else:
+            svc = LinearSVC(C=SVC_C, random_state=SEED, max_iter=5000)
+            svc.fit(matrix, list(labels))
+            coef = np.asarray(svc.coef_, dtype=np.float64)
+            intercept = np.asarray(svc.intercept_, dtype=np.float64)
+            classes = [str(c) for c in svc.classes_]
+        if len(classes) == 2:  # liblinear keeps one row for two classes
+            coef = np.vstack([-coef[0], coef[0]])
+            intercept = np.array([-intercept[0], intercept[0]])
+        blocks: list[_Block] = []
+        start = 0
+        for vectoriser in vectorisers:
+            vocabulary: dict[str, int] = vectoriser.vocabulary_
+            size = len(vocabulary)
+            weights = coef[:, start : start + size].T.astype(np.float32)
+            blocks.append(
+                _Block(
+                    vocabulary={str(k): int(v) for k, v in vocabulary.items()},
+                    idf=np.asarray(vectoriser.idf_, dtype=np.float32),
+                    weights=np.ascontiguousarray(weights),
+                )
+            )
+            start += size
+        return cls(classes, blocks, intercept.astype(np.float32))
+
+    def decision(self, text: str) -> NDArray[np.float64]:
+        """One score per class (in `classes` order) for an already normalised text."""
+        scores = self._intercept.copy()
+        for block, analyzer in zip(self._blocks, ANALYZERS, strict=True):
+            block.add_to(scores, analyzer(text))
+        return scores
+
+    def knows(self, text: str) -> float:
+        """The share of the text's words that the word vocabulary has seen."""
+        words = text.split()
+        if not words:
+            return 0.0
+        vocabulary = self._blocks[-1].vocabulary
+        return sum(w in vocabulary for w in words) / len(words)

@@ -1,0 +1,40 @@
+"""The matcher's decision thresholds, chosen by cross-validation (`gfmd-bot matcher tune`).
+
+They live in `matcher-thresholds.json` beside this module, with the figures the cross-validation
+printed and the fingerprint of the phrases it ran on, so a reader can see where each came from.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+THRESHOLDS_FILE = Path(__file__).with_name("matcher-thresholds.json")
+
+
+@dataclass(frozen=True)
+class Thresholds:
+    # Below this top score the message is "not understood" (the menu), not a topic.
+    none_score: float = -0.6
+    # A top score this far above the runner-up is answered directly; closer, a choice of three.
+    answer_margin: float = 0.3
+    # An emergency score at or above this leads the answer with the call line.
+    possible_danger: float = -0.6
+    # At or above this, a message led by the emergency topic, or understood as nothing else,
+    # gets the urgent answer.
+    urgent_danger: float = -0.4
+    # A language margin at or above this lets a message decide or change a person's language.
+    language_margin: float = 0.3
+    fingerprint: str = ""
+    figures: dict[str, float] = field(default_factory=dict)
+
+    @classmethod
+    def load(cls, path: Path = THRESHOLDS_FILE) -> Thresholds:
+        if not path.exists():
+            return cls()
+        raw = json.loads(path.read_text(encoding="utf-8"))
+        return cls(**raw)
+
+    def save(self, path: Path = THRESHOLDS_FILE) -> None:
+        path.write_text(json.dumps(asdict(self), indent=2, sort_keys=True) + "\n", encoding="utf-8")

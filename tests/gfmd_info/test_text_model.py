@@ -1,0 +1,55 @@
+from __future__ import annotations
+
+import numpy as np
+from scipy.sparse import hstack
+from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.svm import LinearSVC
+
+from gfmd_info.text_model import ANALYZERS, SEED, SVC_C, TextModel, char_ngrams, word_ngrams
+
+TEXTS = [
+    "my boss did not pay me",
+    "salary not paid for two months",
+    "no salary since march",
+    "lost my passport",
+    "passport taken by employer",
+    "visa expired what to do",
+    "i have nowhere to sleep",
+    "landlord threw me out",
+    "evicted from the room",
+]
+LABELS = ["wages"] * 3 + ["papers"] * 3 + ["shelter"] * 3
+
+
+def test_char_ngrams_stay_inside_words_padded_with_spaces() -> None:
+    grams = char_ngrams("ab cd")
+    assert " a" in grams and "ab " in grams and " ab " in grams
+    assert "b c" not in grams
+
+
+def test_word_ngrams_are_words_and_pairs() -> None:
+    assert word_ngrams("no pay today") == ["no", "pay", "today", "no pay", "pay today"]
+
+
+def test_serving_scores_equal_scikit_learns_own_decision_function() -> None:
+    model = TextModel.train(TEXTS, LABELS)
+    vectorisers = [TfidfVectorizer(analyzer=a, sublinear_tf=True) for a in ANALYZERS]
+    matrix = hstack([v.fit_transform(TEXTS) for v in vectorisers]).tocsr()
+    svc = LinearSVC(C=SVC_C, random_state=SEED, max_iter=5000).fit(matrix, LABELS)
+    for text in ["boss not paying salary salary", "passport", "zzz unknown words", ""]:
+        expected = svc.decision_function(hstack([v.transform([text]) for v in vectorisers]))[0]
+        got = model.decision(text)
+        assert list(model.classes) == list(svc.classes_)
+        np.testing.assert_allclose(got, expected, rtol=1e-4, atol=1e-5)
+
+
+def test_the_same_phrases_train_the_same_model() -> None:
+    first, second = TextModel.train(TEXTS, LABELS), TextModel.train(TEXTS, LABELS)
+    for text in ["salary", "landlord evicted me", "my visa"]:
+        assert first.decision(text).tolist() == second.decision(text).tolist()
+
+
+def test_the_best_class_is_the_topic_the_words_belong_to() -> None:
+    model = TextModel.train(TEXTS, LABELS)
+    scores = model.decision("the landlord evicted me")
+    assert model.classes[int(np.argmax(scores))] == "shelter"
