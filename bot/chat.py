@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import TextIO
 
+from bot.intake import Delivery
 from bot.messages import Channel, Inbound
 from bot.rendering import render_terminal
 from bot.runtime import build_runtime
@@ -30,10 +31,14 @@ def run_chat(
             text = line.rstrip("\n")
             if not text:
                 break
-            reply = runtime.conversation.handle(
-                Inbound(channel, key, text, language_hint=lang, country_hint=country)
+            inbound = Inbound(channel, key, text, language_hint=lang, country_hint=country)
+            outcome = runtime.intake.receive(Delivery(inbound))
+            reply = outcome.reply
+            shown = (
+                f"(no reply: {outcome.decision})"
+                if reply is None
+                else render_terminal(reply, channel)
             )
-            shown = "(no reply: opted out)" if reply is None else render_terminal(reply, channel)
             stdout.write(shown + "\n")
             stdout.write("> ")
             stdout.flush()

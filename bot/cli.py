@@ -1,4 +1,5 @@
-"""`gfmd-bot`: serve, chat, match, eval, content check/stamp, unanswered, telegram."""
+"""`gfmd-bot`: serve, chat, match, eval, matcher tune, content check/stamp/export/import/review,
+unanswered, report gaps, telegram."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ import tempfile
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
+from bot.cli_staff import cmd_unanswered as staff_unanswered
 from bot.cli_staff import register as register_staff_commands
 from bot.settings import Settings
 
@@ -151,18 +153,6 @@ def cmd_content_stamp(args: argparse.Namespace) -> int:
     return 0
 
 
-def cmd_unanswered(args: argparse.Namespace) -> int:
-    from bot.state_store import open_store
-
-    store = open_store(_settings().database_url)
-    try:
-        for question in store.unanswered(args.limit):
-            print(f"{question.hits:>5}  {question.lang:<4} {question.text}")
-    finally:
-        store.close()
-    return 0
-
-
 # -- chat / serve / telegram ------------------------------------------------------------------
 
 
@@ -250,7 +240,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     unanswered = sub.add_parser("unanswered", help="questions the bot could not answer")
     unanswered.add_argument("--limit", type=int, default=50)
-    unanswered.set_defaults(func=cmd_unanswered)
+    unanswered.set_defaults(func=staff_unanswered)
 
     telegram = sub.add_parser("telegram", help="register the webhook or poll")
     telegram_sub = telegram.add_subparsers(dest="telegram_command", required=True)

@@ -14,7 +14,6 @@ import sys
 from collections.abc import Callable
 
 from bot.settings import Settings
-from bot.state_store import open_store
 
 Command = Callable[[argparse.Namespace], int]
 
@@ -52,6 +51,8 @@ def register(unanswered: argparse.ArgumentParser) -> None:
 
 
 def cmd_purge(args: argparse.Namespace, settings: Settings | None = None) -> int:
+    from bot.state_store import open_store
+
     settings = settings or Settings()
     store = open_store(settings.database_url)
     try:

@@ -104,9 +104,13 @@ class ControlWords:
             return self._raw[stripped]
         return self._lookup.get(normalise(stripped))
 
+    def languages_of(self, text: str) -> frozenset[str]:
+        """The languages whose own control words include `text` ("parar": es and pt)."""
+        if len(text) > CONTROL_MAX_CHARS:
+            return frozenset()
+        return frozenset(self._languages.get(normalise(text), ()))
+
     def language_of(self, text: str) -> str | None:
         """The one language whose control words include `text`, if only one does."""
-        if len(text) > CONTROL_MAX_CHARS:
-            return None
-        found = self._languages.get(normalise(text), set())
+        found = self.languages_of(text)
         return next(iter(found)) if len(found) == 1 else None

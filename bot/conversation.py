@@ -125,8 +125,8 @@ class Conversation:
     def recognise(self, text: str) -> Control | None:
         return self._controls.recognise(text)
 
-    def control_language(self, text: str) -> str | None:
-        return self._controls.language_of(text)
+    def control_languages(self, text: str) -> frozenset[str]:
+        return self._controls.languages_of(text)
 
     def is_danger(self, text: str) -> bool:
         """Whether `text` speaks of danger now: the intake lets it through the rate limit."""

@@ -117,6 +117,11 @@ def languages_for_country(country: str | None, available: Sequence[str]) -> list
     return list(dict.fromkeys([*first, *available]))
 
 
+def official_languages(country: str) -> tuple[str, ...]:
+    """The languages spoken officially (or de facto) in `country`, most spoken first."""
+    return _official_languages(country)
+
+
 @functools.lru_cache(maxsize=512)
 def _official_languages(country: str) -> tuple[str, ...]:
     try:

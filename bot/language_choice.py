@@ -10,13 +10,13 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from bot.i18n import negotiate
+from bot.i18n import negotiate, official_languages
 from gfmd_info.knowledge import Knowledge
 from gfmd_info.language_id import LanguageGuess
 
 if TYPE_CHECKING:
     from bot.conversation import Conversation
-    from bot.turn import Message
+    from bot.reading import Message
 
 
 def identify(knowledge: Knowledge, text: str) -> LanguageGuess:
@@ -40,11 +40,17 @@ def first_language(
         if guess.confident and guess.lang in recognised:
             return guess.lang
     if message.control is not None:
-        # A newcomer's first word may say which language they read ("parar"); English words
-        # work for everyone, so they say nothing.
-        lang = conversation.control_language(message.text)
-        if lang != "en" and lang in conversation.ui_languages(knowledge):
-            return lang
+        # A newcomer's first word may say which language they read ("detener"). English words
+        # work for everyone, so they say nothing; a word two languages share ("parar": es, pt)
+        # is settled by the one spoken where the person is, if only one of them is.
+        offered = conversation.ui_languages(knowledge)
+        found = {lang for lang in conversation.control_languages(message.text) if lang != "en"}
+        found &= set(offered)
+        if len(found) > 1 and message.inbound.country_hint:
+            spoken = set(official_languages(message.inbound.country_hint))
+            found = found & spoken if len(found & spoken) == 1 else found
+        if len(found) == 1:
+            return next(iter(found))
     return negotiate(message.inbound.language_hint, recognised)
 
 

@@ -8,19 +8,18 @@ from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
 from bot.flow import Event, after
-from bot.i18n import Words, display_name, languages_for_country
+from bot.i18n import Words, display_name, official_languages
 from bot.messages import Block, BlockKind, Channel, Inbound, Option, Reply
 from bot.rendering import render_sms_pages
 from bot.state import Position, UserState
-from bot.topic_pages import fits_with
-from gfmd_info import emergency_line
 from gfmd_info.emergency_line import call_line
 from gfmd_info.knowledge import Knowledge
-from gfmd_info.matcher import EMERGENCY
 
 if TYPE_CHECKING:
     from bot.conversation import Conversation
 
+# The language menu on SMS keeps at least this many languages, even if it needs a second page.
+LANGUAGE_MENU_MIN = 4
 RTL_LANGUAGES = frozenset({"ar", "ur", "fa", "ps", "he", "dv", "ckb", "sd", "ug", "yi"})
 
 
@@ -52,7 +51,8 @@ def short_reply(lang: str, text: str, decision: str, lead: str = "") -> Reply:
 
 
 class Screens:
-    """The screens of one message: its channel, and the language its urgent text is in."""
+    """The screens of one message that are no topic's pages (those are `TopicScreens`): its
+    channel, and the language its urgent text is in."""
 
     def __init__(
         self, conversation: Conversation, knowledge: Knowledge, inbound: Inbound, urgent_lang: str
@@ -73,12 +73,21 @@ class Screens:
     def is_sms(self) -> bool:
         return self.inbound.channel in (Channel.SMS, Channel.TERMINAL)
 
+    def category_name(self, state: UserState, category_id: str) -> str:
+        """A category's name from the content (`categories:` in a language's pack) when it has
+        one, in the person's language or else English; else the bot's catalog."""
+        for lang in (self.lang(state), "en"):
+            names = getattr(self.content.language_pack(lang), "categories", None) or {}
+            if category_id in names:
+                return str(names[category_id])
+        return self.words(state)(category_label(category_id))
+
     # -- screens ----------------------------------------------------------------------------
 
     def menu(self, state: UserState, lead: str = "", event: Event = Event.MENU) -> Answer:
         words = self.words(state)
         options = [
-            Option(f"c:{c.id}", words(category_label(c.id))) for c in self.content.categories
+            Option(f"c:{c.id}", self.category_name(state, c.id)) for c in self.content.categories
         ]
         blocks = [Block(BlockKind.TEXT, lead)] if lead else []
         blocks.append(Block(BlockKind.PROMPT, words(_("Choose a topic, or type your question."))))
@@ -86,20 +95,37 @@ class Screens:
         return self.reply(state, blocks, options)
 
     def ask_language(self, state: UserState, greet: bool = False) -> Answer:
+        """The language menu: the person's language, their country's languages, the languages
+        their message looks like, then the rest. On SMS only as many as fit one page; a
+        language can also be chosen by typing its name."""
         offered = self.conversation.ui_languages(self.knowledge)
-        languages = languages_for_country(state.country, offered)
-        if state.language in languages:
-            languages.remove(state.language)
-            languages.insert(0, state.language)
-        options = [Option(f"l:{lang}", display_name(lang)) for lang in languages]
+        guessed = list(self.guessed_languages()) if self.inbound.text.strip() else []
+        spoken = official_languages(state.country) if state.country else ()
+        ordered = [state.language, *spoken, *guessed, *offered]
+        languages = list(dict.fromkeys(lang for lang in ordered if lang in offered))
         words = self.words(state)
         blocks = []
         if greet:
             hello = words(_("Hello. I give free information about your rights as a migrant."))
             blocks.append(Block(BlockKind.TEXT, hello))
         blocks.append(Block(BlockKind.PROMPT, words(_("Choose your language:"))))
+        options = [Option(f"l:{lang}", display_name(lang)) for lang in languages]
+        while self.is_sms and len(options) > LANGUAGE_MENU_MIN:
+            draft = Reply(
+                blocks=tuple(blocks),
+                options=tuple(options),
+                options_prompt=words(_("Reply with a number:")),
+                more_hint=words(_("Reply MORE for more.")),
+            )
+            if _fits_sms(draft):
+                break
+            options.pop()
         event = Event.FIRST_CONTACT if state.position is Position.NEW else Event.ASK_LANGUAGE
         return self.reply(state.update(position=after(state.position, event)), blocks, options)
+
+    def guessed_languages(self) -> tuple[str, ...]:
+        guess = self.knowledge.matcher.identify_language(self.inbound.text)
+        return tuple(guess.alternatives) or ((guess.lang,) if guess.lang else ())
 
     def language_chosen(self, state: UserState, lang: str) -> Answer:
         return self.menu(state.update(language=lang), event=Event.LANGUAGE_CHOSEN)
@@ -116,20 +142,15 @@ class Screens:
             topic=None,
             page=0,
         )
-        label = self.words(state)(category_label(category))
+        label = self.category_name(state, category)
         return self.reply(state, [Block(BlockKind.TITLE, label)], options)
 
-    def topic(self, state: UserState, topic_id: str, danger_possible: bool = False) -> Answer:
-        """A topic's first page. The emergency topic, however reached, is urgent; another topic
-        is led by the call line when the message may have spoken of danger."""
-        state = state.update(
-            position=after(state.position, Event.TOPIC_CHOSEN),
-            topic=topic_id,
-            category=self.content.topics[topic_id].category,
-            page=0,
-            urgent=topic_id == EMERGENCY,
-        )
-        return self.page(state, 0, first=True, call_first=danger_possible)
+    def back(self, state: UserState) -> Answer:
+        if state.position is Position.TOPIC:
+            if state.category:
+                return self.category(state, state.category, Event.BACK)
+            return self.menu(state)
+        return self.menu(state, event=Event.BACK)
 
     def ambiguous(
         self, state: UserState, topics: tuple[str, ...], danger_possible: bool = False
@@ -144,90 +165,6 @@ class Screens:
         blocks.append(Block(BlockKind.PROMPT, prompt))
         state = state.update(position=after(state.position, Event.AMBIGUOUS))
         return self.reply(state, blocks, options, urgent=danger_possible)
-
-    def more(self, state: UserState) -> Answer:
-        topic = state.topic
-        # A topic a content reload removed is gone: back to the menu rather than an error.
-        if state.position is not Position.TOPIC or not topic or topic not in self.content.topics:
-            note = self.words(state)(_("There is nothing more to show here."))
-            return self.menu(state, note, Event.NO_MORE)
-        return self.page(state, state.page + 1, first=False)
-
-    def page_of(self, state: UserState, value: str) -> Answer:
-        """A "next page" button: it names its topic, so an old button cannot page another."""
-        topic, _sep, page = value.rpartition(":")
-        if topic not in self.content.topics or not page.isdecimal():
-            note = self.words(state)(_("There is nothing more to show here."))
-            return self.menu(state, note, Event.NO_MORE)
-        state = state.update(
-            position=after(state.position, Event.PAGE_CHOSEN),
-            topic=topic,
-            category=self.content.topics[topic].category,
-        )
-        return self.page(state, int(page), first=False)
-
-    def page(self, state: UserState, page: int, first: bool, call_first: bool = False) -> Answer:
-        words = self.words(state)
-        lang = self.lang(state)
-        topic_id = state.topic or EMERGENCY
-        hint = words(_("Reply MORE for more."))
-        pages = self.conversation.topic_pages(
-            self.knowledge, topic_id, lang, state.country, self.inbound.channel,
-            hint if self.is_sms else "",
-        )  # fmt: skip
-        if page >= len(pages.pages):
-            return self.menu(state, words(_("That was all on this topic.")), Event.NO_MORE)
-        blocks: list[Block] = []
-        urgent = first and state.urgent
-        # The emergency topic opens with the urgent text (the local numbers and what to do);
-        # another topic, when the message may have spoken of danger, with the call line.
-        if urgent:
-            text = emergency_line.urgent_text(self.content, self.urgent_lang, state.country)
-            blocks.append(Block(BlockKind.URGENT, text))
-        elif first and call_first:
-            line = call_line(self.content, self.urgent_lang, state.country)
-            blocks.append(Block(BlockKind.URGENT, line))
-        # On SMS an urgent answer has two pages: the urgent text and the first page, no more.
-        if first and pages.fallback and not (urgent and self.is_sms):
-            notice = words(_("This topic is not translated yet; here it is in English."))
-            blocks.append(Block(BlockKind.NOTICE, notice))
-        shown = pages.pages[page]
-        if shown.heading:
-            blocks.append(Block(BlockKind.TITLE if page == 0 else BlockKind.HEADING, shown.heading))
-        blocks.append(Block(BlockKind.TEXT, shown.text))
-        last = page == len(pages.pages) - 1
-        options = self._page_options(state, topic_id, page, shown.text, last)
-        event = Event.MORE if state.position is Position.TOPIC and not first else Event.STAY
-        state = state.update(page=page, position=after(state.position, event))
-        # On SMS the MORE hint is already part of the page text.
-        urgent = urgent or (first and call_first)
-        return self.reply(state, blocks, options, urgent=urgent, more_hint=False)
-
-    def _page_options(
-        self, state: UserState, topic_id: str, page: int, page_text: str, last: bool
-    ) -> list[Option]:
-        words = self.words(state)
-        menu = Option("m:menu", words(_("Main menu")))
-        if not last:
-            if self.is_sms:
-                return []
-            return [Option(f"p:{topic_id}:{page + 1}", words(_("More"))), menu]
-        lang = self.lang(state)
-        related = [
-            Option(f"t:{t}", self.content.title(t, lang))
-            for t in self.content.topics[topic_id].related
-        ]
-        lines = "\n".join(f"{n}. {o.label}" for n, o in enumerate([*related, menu], 1))
-        if self.is_sms and not fits_with(page_text, lines, self.inbound.channel):
-            return []
-        return [*related, menu]
-
-    def back(self, state: UserState) -> Answer:
-        if state.position is Position.TOPIC:
-            if state.category:
-                return self.category(state, state.category, Event.BACK)
-            return self.menu(state)
-        return self.menu(state, event=Event.BACK)
 
     def help(self, state: UserState) -> Answer:
         """How the bot works, led by the call line: "help" may be a cry for it."""

@@ -23,8 +23,6 @@ class TopicPage:
 
 @dataclass(frozen=True)
 class TopicPages:
-    topic_id: str
-    lang_shown: str
     fallback: bool
     pages: tuple[TopicPage, ...]
 
@@ -86,7 +84,7 @@ def topic_pages(
     channel: Channel,
     more_hint: str,
 ) -> TopicPages:
-    parts, shown, fallback = topic_parts(content, topic_id, lang, country)
+    parts, _shown, fallback = topic_parts(content, topic_id, lang, country)
     budget = budget_for(channel)
     if budget is None:
         pages = [TopicPage(heading, body.strip()) for heading, body in parts if body.strip()]
@@ -94,7 +92,7 @@ def topic_pages(
         # On SMS every character costs: the title is already the menu line people chose.
         pieces = [parts[0][1]] + [f"{h}\n{t}" if h else t for h, t in parts[1:]]
         pages = [TopicPage(None, page) for page in paginate(pieces, budget, more_hint)]
-    return TopicPages(topic_id, shown, fallback, tuple(pages))
+    return TopicPages(fallback, tuple(pages))
 
 
 def fits_with(page: str, extra: str, channel: Channel) -> bool:

@@ -11,7 +11,7 @@ conversation stores the state in the same transaction that loaded it.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from bot.control_words import Control
@@ -19,9 +19,11 @@ from bot.flow import Event, after
 from bot.i18n import language_named
 from bot.language_choice import first_language
 from bot.messages import Block, BlockKind, Channel, Inbound
-from bot.numbers import typed_choice, typed_number
-from bot.screens import Answer, Screens
+from bot.numbers import typed_number
+from bot.reading import read_message
+from bot.screens import Answer
 from bot.state import Position, UserState
+from bot.topic_screens import TopicScreens
 from gfmd_info.knowledge import Knowledge
 from gfmd_info.matcher import EMERGENCY, Decision, MatchResult
 from gfmd_info.normalise import normalise
@@ -39,37 +41,14 @@ def _(message: str) -> str:
     return message
 
 
-@dataclass(frozen=True)
-class Message:
-    """What one message is, read once: a button, a typed number, a control word or text."""
-
-    inbound: Inbound
-    is_new: bool
-    option: str | None
-    number: int | None
-    control: Control | None
-
-    @property
-    def text(self) -> str:
-        return self.inbound.text or ""
-
-    @property
-    def free_text(self) -> bool:
-        return self.option is None and self.number is None and self.control is None
-
-
 class Turn:
     def __init__(
         self, conversation: Conversation, knowledge: Knowledge, inbound: Inbound, is_new: bool
     ) -> None:
         self.conversation = conversation
         self.knowledge = knowledge
-        option = inbound.option_id
-        text = inbound.text or ""
-        control = None if option else conversation.recognise(text)
-        number = None if option or control else typed_choice(text)
-        self.message = Message(inbound, is_new, option, number, control)
-        self.screens = Screens(conversation, knowledge, inbound, urgent_lang="en")
+        self.message = read_message(inbound, is_new, conversation.recognise)
+        self.screens = TopicScreens(conversation, knowledge, inbound, urgent_lang="en")
         self._match: MatchResult | None = None
         # How the reply came about, for metrics and logs: "emergency", a matcher decision
         # ("answer", "ambiguous", "none") or "control" (menus, words, numbers, buttons).
@@ -106,7 +85,7 @@ class Turn:
         typed = message.number is not None and self._typed_emergency_number(state)
         if typed or (message.free_text and self._speaks_of_danger(state)):
             self.decision = "emergency"
-            return self.screens.topic(self._cancel_delete(state), EMERGENCY)
+            return self.screens.topic(self._cancel_delete(state), EMERGENCY, danger_now=True)
         return None
 
     def _speaks_of_danger(self, state: UserState) -> bool:

@@ -21,7 +21,7 @@ from enum import StrEnum
 
 import numpy as np
 
-from gfmd_info.text_model import TextModel
+from gfmd_info.text_model import TextModel, Vector
 from gfmd_info.training_data import TrainingData
 
 MIN_WORDS = 2
@@ -83,8 +83,9 @@ class LanguageIdentifier:
         self.min_margin = 0.0
 
     @classmethod
-    def train(cls, data: TrainingData) -> LanguageIdentifier:
-        model = TextModel.train(data.texts, data.langs)
+    def train(cls, data: TrainingData, model: TextModel | None = None) -> LanguageIdentifier:
+        """`model`: one already trained on `data` with languages as labels, if there is one."""
+        model = model or TextModel.train(data.texts, data.langs)
         by_lang: dict[str, Counter[Script]] = {}
         for example in data.examples:
             by_lang.setdefault(example.lang, Counter())[dominant_script(example.text)] += 1
@@ -98,10 +99,18 @@ class LanguageIdentifier:
     def languages(self) -> tuple[str, ...]:
         return self._model.classes
 
-    def ranked(self, text: str) -> tuple[list[tuple[str, float]], Script]:
-        """Languages that write in the text's script with their scores, best first."""
+    @property
+    def model(self) -> TextModel:
+        return self._model
+
+    def ranked(
+        self, text: str, vector: Vector | None = None
+    ) -> tuple[list[tuple[str, float]], Script]:
+        """Languages that write in the text's script with their scores, best first.
+
+        `vector`: the text already in the model's feature spaces, when the caller has it."""
         script = dominant_script(text)
-        scores = self._model.decision(text)
+        scores = self._model.decision_of(vector if vector is not None else self._model.vector(text))
         allowed = [
             (lang, float(score))
             for lang, score in zip(self._model.classes, scores, strict=True)
@@ -114,13 +123,13 @@ class LanguageIdentifier:
         allowed.sort(key=lambda kv: -kv[1])
         return allowed, script
 
-    def identify(self, text: str) -> LanguageGuess:
+    def identify(self, text: str, vector: Vector | None = None) -> LanguageGuess:
         """The language of an already normalised `text`."""
         words = text.split()
         letters = sum(c.isalpha() for c in text)
         if not letters:
             return LanguageGuess(None, False)
-        ranked, script = self.ranked(text)
+        ranked, script = self.ranked(text, vector)
         best, best_score = ranked[0]
         second_lang, second_score = ranked[1] if len(ranked) > 1 else (None, -np.inf)
         margin = best_score - second_score

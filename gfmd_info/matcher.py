@@ -15,6 +15,8 @@ emergency topic at the top gives the urgent answer; an emergency score that reac
 
 from __future__ import annotations
 
+import logging
+import multiprocessing
 from collections.abc import Mapping
 from dataclasses import dataclass
 from enum import StrEnum
@@ -27,7 +29,7 @@ from gfmd_info.language_id import LanguageGuess, LanguageIdentifier
 from gfmd_info.matching_data import LanguageLexicon
 from gfmd_info.model_cache import ModelCache
 from gfmd_info.normalise import normalise
-from gfmd_info.text_model import TextModel
+from gfmd_info.text_model import TextModel, Vector
 from gfmd_info.thresholds import Thresholds
 from gfmd_info.training_data import EMERGENCY, OFFTOPIC, TrainingData, training_data
 
@@ -40,6 +42,8 @@ __all__ = [
     "Matcher",
     "TrainedModels",
 ]
+
+log = logging.getLogger(__name__)
 
 MAX_CHARS = 2000
 MAX_WORDS = 200
@@ -83,7 +87,46 @@ class TrainedModels:
 
     @classmethod
     def train(cls, data: TrainingData) -> TrainedModels:
-        return cls(TextModel.train(data.texts, data.topics), LanguageIdentifier.train(data))
+        models = TextModel.train_many(data.texts, {"topics": data.topics, "langs": data.langs})
+        return cls(models["topics"], LanguageIdentifier.train(data, models["langs"]))
+
+
+def _train_into(data: TrainingData, key: str, cache_dir: Path) -> None:
+    ModelCache[TrainedModels](cache_dir).put(key, TrainedModels.train(data))
+
+
+def trained_models(data: TrainingData, key: str, cache_dir: Path | None) -> TrainedModels:
+    """The models for `data`: cached, or trained. With a cache folder the training runs in a
+    child process that writes the cache: a server then holds only the trained arrays, never
+    scikit-learn's working memory (about 150 MB more at the peak)."""
+    cache: ModelCache[TrainedModels] = ModelCache(cache_dir)
+    models = cache.get(key)
+    if models is not None:
+        return models
+    if cache_dir is not None:
+        try:
+            child = multiprocessing.get_context("spawn").Process(
+                target=_train_into, args=(data, key, cache_dir), daemon=True
+            )
+            child.start()
+            child.join()
+            exitcode = child.exitcode
+        except Exception as error:  # a daemon process may not start children: train here
+            exitcode = None
+            log.warning(
+                "matcher training child not started",
+                extra={"event": "matcher_training_child", "error": type(error).__name__},
+            )
+        models = cache.get(key)
+        if models is not None:
+            return models
+        log.warning(
+            "matcher training child failed",
+            extra={"event": "matcher_training_child_failed", "exitcode": exitcode},
+        )
+    models = TrainedModels.train(data)
+    cache.put(key, models)
+    return models
 
 
 class Matcher:
@@ -96,17 +139,14 @@ class Matcher:
         cache_dir: Path | None = None,
     ) -> None:
         data = training_data(lexicons)
-        cache: ModelCache[TrainedModels] = ModelCache(cache_dir)
         key = data.fingerprint()
-        models = cache.get(key)
-        if models is None:
-            models = TrainedModels.train(data)
-            cache.put(key, models)
+        models = trained_models(data, key, cache_dir)
         self.fingerprint = key
         self._models = models
         self.thresholds = thresholds or Thresholds.load()
         models.languages.min_margin = self.thresholds.language_margin
         self._classes = models.topics.classes
+        self._shared_features = models.topics.shares_features_with(models.languages.model)
         self._emergency = self._classes.index(EMERGENCY) if EMERGENCY in self._classes else -1
         self._langs = frozenset(lexicons)
         self._danger = DangerTerms({code: lex.emergency_terms for code, lex in lexicons.items()})
@@ -140,10 +180,15 @@ class Matcher:
             best = max(best, float(self.topic_scores(window)[self._emergency]))
         return best
 
+    def _identify(self, normalised: str, vector: Vector) -> LanguageGuess:
+        languages = self._models.languages
+        return languages.identify(normalised, vector if self._shared_features else None)
+
     def match(self, text: str, lang: str | None = None) -> MatchResult:
         """The best topic for `text`. Never raises, whatever the text."""
         normalised = " ".join(normalise(text[:MAX_CHARS]).split()[:MAX_WORDS])
-        written = self._models.languages.identify(normalised)
+        vector = self._models.topics.vector(normalised)
+        written = self._identify(normalised, vector)
         user_lang = lang if lang in self._langs else None
         shown_lang = written.lang if written.lang is not None else user_lang
         if not any(c.isalpha() for c in normalised):
@@ -151,7 +196,7 @@ class Matcher:
         words = normalised.split()
         own = user_lang or written.lang
         term_lang = self._danger.find(words, own, self._vocabularies.get(own or "", frozenset()))
-        scores = self.topic_scores(normalised)
+        scores = self._models.topics.decision_of(vector)
         ranked = sorted(
             zip(self._classes, (float(s) for s in scores), strict=True), key=lambda kv: -kv[1]
         )
@@ -166,9 +211,7 @@ class Matcher:
         best_topic, best = ranked[0]
         second = ranked[1][1] if len(ranked) > 1 else -np.inf
         understood = best_topic != OFFTOPIC and best >= self.thresholds.none_score
-        urgent_eligible = best_topic == EMERGENCY or (
-            best_topic != OFFTOPIC and not understood
-        )
+        urgent_eligible = best_topic == EMERGENCY or (best_topic != OFFTOPIC and not understood)
         if urgent_eligible and danger_score >= self.thresholds.urgent_danger:
             # The emergency topic leads, or nothing else is understood: safety before a menu.
             return MatchResult(

@@ -12,7 +12,7 @@ from __future__ import annotations
 import itertools
 import math
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -53,18 +53,23 @@ class _Block:
     idf: NDArray[np.float32]
     weights: NDArray[np.float32]
 
-    def add_to(self, scores: NDArray[np.float64], features: Sequence[str]) -> None:
+    def vector(self, features: Sequence[str]) -> _Sparse | None:
+        """The text's L2-normalised TF-IDF entries in this space, as (indexes, values)."""
         counts = Counter(f for f in features if f in self.vocabulary)
         if not counts:
-            return
+            return None
         index = np.fromiter((self.vocabulary[f] for f in counts), dtype=np.int64, count=len(counts))
         tf = np.fromiter(
             (1.0 + math.log(c) for c in counts.values()), dtype=np.float64, count=len(counts)
         )
         values = tf * self.idf[index]
         norm = float(np.sqrt(values @ values))
-        if norm > 0.0:
-            scores += (values / norm) @ self.weights[index]
+        return (index, values / norm) if norm > 0.0 else None
+
+
+# A text in a model's feature spaces: per block, its (indexes, values), or None when empty.
+_Sparse = tuple[NDArray[np.int64], NDArray[np.float64]]
+Vector = tuple[_Sparse | None, ...]
 
 
 class TextModel:
@@ -79,50 +84,66 @@ class TextModel:
 
     @classmethod
     def train(cls, texts: Sequence[str], labels: Sequence[str]) -> TextModel:
+        return cls.train_many(texts, {"labels": labels})["labels"]
+
+    @classmethod
+    def train_many(
+        cls, texts: Sequence[str], labellings: Mapping[str, Sequence[str]]
+    ) -> dict[str, TextModel]:
+        """One model per labelling of the same texts, sharing one vocabulary and idf."""
         from scipy.sparse import hstack
         from sklearn.feature_extraction.text import TfidfVectorizer
-        from sklearn.svm import LinearSVC
 
         vectorisers = [
             TfidfVectorizer(analyzer=analyzer, sublinear_tf=True, dtype=np.float64)
             for analyzer in ANALYZERS
         ]
         matrix = hstack([v.fit_transform(texts) for v in vectorisers]).tocsr()
-        classes = sorted(set(labels))
-        if len(classes) == 1:  # nothing to tell apart: every text is that class
-            coef = np.zeros((1, matrix.shape[1]))
-            intercept = np.ones(1)
-        else:
-            svc = LinearSVC(C=SVC_C, random_state=SEED, max_iter=5000)
-            svc.fit(matrix, list(labels))
-            coef = np.asarray(svc.coef_, dtype=np.float64)
-            intercept = np.asarray(svc.intercept_, dtype=np.float64)
-            classes = [str(c) for c in svc.classes_]
-        if len(classes) == 2:  # liblinear keeps one row for two classes
-            coef = np.vstack([-coef[0], coef[0]])
-            intercept = np.array([-intercept[0], intercept[0]])
-        blocks: list[_Block] = []
-        start = 0
-        for vectoriser in vectorisers:
-            vocabulary: dict[str, int] = vectoriser.vocabulary_
-            size = len(vocabulary)
-            weights = coef[:, start : start + size].T.astype(np.float32)
-            blocks.append(
-                _Block(
-                    vocabulary={str(k): int(v) for k, v in vocabulary.items()},
-                    idf=np.asarray(vectoriser.idf_, dtype=np.float32),
-                    weights=np.ascontiguousarray(weights),
-                )
+        spaces = [
+            (
+                {str(k): int(v) for k, v in vectoriser.vocabulary_.items()},
+                np.asarray(vectoriser.idf_, dtype=np.float32),
             )
-            start += size
-        return cls(classes, blocks, intercept.astype(np.float32))
+            for vectoriser in vectorisers
+        ]
+        models: dict[str, TextModel] = {}
+        for name, labels in labellings.items():
+            classes, coef, intercept = _fit(matrix, labels)
+            blocks: list[_Block] = []
+            start = 0
+            for vocabulary, idf in spaces:
+                size = len(vocabulary)
+                weights = coef[:, start : start + size].T.astype(np.float32)
+                blocks.append(_Block(vocabulary, idf, np.ascontiguousarray(weights)))
+                start += size
+            models[name] = cls(classes, blocks, intercept.astype(np.float32))
+        return models
+
+    def vector(self, text: str) -> Vector:
+        """An already normalised text in this model's feature spaces."""
+        return tuple(
+            block.vector(analyzer(text))
+            for block, analyzer in zip(self._blocks, ANALYZERS, strict=True)
+        )
+
+    def shares_features_with(self, other: TextModel) -> bool:
+        """Whether a vector made by `other` means the same here (trained together)."""
+        return all(
+            mine.vocabulary is theirs.vocabulary
+            for mine, theirs in zip(self._blocks, other._blocks, strict=True)
+        )
+
+    def decision_of(self, vector: Vector) -> NDArray[np.float64]:
+        scores = self._intercept.copy()
+        for block, part in zip(self._blocks, vector, strict=True):
+            if part is not None:
+                index, values = part
+                scores += values @ block.weights[index]
+        return scores
 
     def decision(self, text: str) -> NDArray[np.float64]:
         """One score per class (in `classes` order) for an already normalised text."""
-        scores = self._intercept.copy()
-        for block, analyzer in zip(self._blocks, ANALYZERS, strict=True):
-            block.add_to(scores, analyzer(text))
-        return scores
+        return self.decision_of(self.vector(text))
 
     def knows(self, text: str) -> float:
         """The share of the text's words that the word vocabulary has seen."""
@@ -131,3 +152,23 @@ class TextModel:
             return 0.0
         vocabulary = self._blocks[-1].vocabulary
         return sum(w in vocabulary for w in words) / len(words)
+
+
+def _fit(
+    matrix: object, labels: Sequence[str]
+) -> tuple[list[str], NDArray[np.float64], NDArray[np.float64]]:
+    """Classes, weights (classes x features) and intercepts of a linear SVM."""
+    from sklearn.svm import LinearSVC
+
+    classes = sorted(set(labels))
+    if len(classes) == 1:  # nothing to tell apart: every text is that class
+        width = int(matrix.shape[1])  # type: ignore[attr-defined]
+        return classes, np.zeros((1, width)), np.ones(1)
+    svc = LinearSVC(C=SVC_C, random_state=SEED, max_iter=5000)
+    svc.fit(matrix, list(labels))
+    coef = np.asarray(svc.coef_, dtype=np.float64)
+    intercept = np.asarray(svc.intercept_, dtype=np.float64)
+    if len(classes) == 2:  # liblinear keeps one row for two classes
+        coef = np.vstack([-coef[0], coef[0]])
+        intercept = np.array([-intercept[0], intercept[0]])
+    return [str(c) for c in svc.classes_], coef, intercept

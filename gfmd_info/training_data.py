@@ -59,7 +59,10 @@ class TrainingData:
         return digest.hexdigest()[:16]
 
 
-def training_data(lexicons: Mapping[str, LanguageLexicon]) -> TrainingData:
+def training_data(
+    lexicons: Mapping[str, LanguageLexicon], with_groups: bool = False
+) -> TrainingData:
+    """The examples in content order; variant groups (for cross-validation) when asked."""
     raw: list[tuple[str, str, str]] = []  # (lang, topic, normalised text), in content order
     for lang in sorted(lexicons):
         lexicon = lexicons[lang]
@@ -76,8 +79,13 @@ def training_data(lexicons: Mapping[str, LanguageLexicon]) -> TrainingData:
             continue
         seen.add((lang, topic, text))
         reps = representatives.setdefault((lang, topic), [])
-        group = next(
-            (g for rep, g in reps if fuzz.token_set_ratio(text, rep) >= VARIANT_SIMILARITY), None
+        group = (
+            next(
+                (g for rep, g in reps if fuzz.token_set_ratio(text, rep) >= VARIANT_SIMILARITY),
+                None,
+            )
+            if with_groups
+            else None
         )
         if group is None:
             group = next_group

@@ -4,7 +4,8 @@ Only strings whose translation changed are written (whitespace and line breaks i
 not count as a change), so a sheet that comes back untouched changes no byte. A file that
 changed becomes ``status: draft`` (a native speaker reviews it with ``content review``) with
 the ``source_hash`` of the English the sheet was exported from. An empty cell leaves the file
-as it is: deleting text is an edit for the YAML file itself.
+as it is: deleting text is an edit for the YAML file itself. The English and status columns
+are there to read; only the translation and the source hash are taken back.
 """
 
 from __future__ import annotations

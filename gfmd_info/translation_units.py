@@ -8,7 +8,7 @@ data are not translations of English: each language writes its own, so they are 
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from babel import Locale
@@ -158,10 +158,3 @@ def _country_name(code: str) -> str:
     name = Locale("en").territories.get(code)
     return name if isinstance(name, str) else code
 
-
-def iter_files(units: list[Unit]) -> Iterator[tuple[str, list[Unit]]]:
-    """Units grouped by file, in the order they first appear."""
-    grouped: dict[str, list[Unit]] = {}
-    for unit in units:
-        grouped.setdefault(file_of(unit.key)[0], []).append(unit)
-    yield from grouped.items()

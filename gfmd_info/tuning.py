@@ -99,8 +99,9 @@ def out_of_fold(data: TrainingData, progress: Callable[[str], None] = lambda _: 
     for fold, (train, test) in enumerate(folds, start=1):
         progress(f"fold {fold}/{FOLDS}: training on {len(train)}, scoring {len(test)}")
         part = TrainingData(tuple(data.examples[i] for i in train))
-        topics = TextModel.train(part.texts, part.topics)
-        languages = LanguageIdentifier.train(part)
+        models = TextModel.train_many(part.texts, {"topics": part.topics, "langs": part.langs})
+        topics = models["topics"]
+        languages = LanguageIdentifier.train(part, models["langs"])
         emergency = topics.classes.index(EMERGENCY)
         story_rows = range(offset, offset + len(stories[fold - 1]))
         offset += len(stories[fold - 1])
@@ -225,5 +226,5 @@ def choose(data: TrainingData, oof: OutOfFold) -> Thresholds:
 def tune(
     lexicons: Mapping[str, LanguageLexicon], progress: Callable[[str], None] = lambda _: None
 ) -> Thresholds:
-    data = training_data(lexicons)
+    data = training_data(lexicons, with_groups=True)
     return choose(data, out_of_fold(data, progress))

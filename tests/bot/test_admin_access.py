@@ -47,7 +47,7 @@ def make_client(
             "gfmd_bot_secret": "test-secret",
             **overrides,
         }
-        settings = Settings(_env_file=None, **values)
+        settings = Settings(_env_file=None, **values)  # type: ignore[call-arg]
         holder = KnowledgeHolder(settings.gfmd_content_dir, knowledge)
         store = open_store(settings.database_url)
         conversation = Conversation(holder, catalogs, store)
@@ -67,7 +67,9 @@ def staff_calls(client: TestClient, headers: dict[str, str]) -> list[int]:
     ]
 
 
-@pytest.mark.parametrize("proxy", PROXY_HEADERS, ids=lambda h: next(iter(h)) + "=" + h[next(iter(h))])
+@pytest.mark.parametrize(
+    "proxy", PROXY_HEADERS, ids=lambda h: next(iter(h)) + "=" + h[next(iter(h))]
+)
 def test_without_a_token_a_loopback_call_through_any_proxy_is_refused(
     make_client: Callable[..., TestClient], proxy: dict[str, str]
 ) -> None:

@@ -2,14 +2,17 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import os
 import re
 import shutil
 import socket
+import uuid
 from collections.abc import AsyncIterator, Iterator
 from contextlib import asynccontextmanager
 from pathlib import Path
 
 import httpx
+import psycopg
 import pytest
 import uvicorn
 from fastapi import FastAPI
@@ -29,6 +32,7 @@ from gfmd_info.knowledge import Knowledge
 
 REPO = Path(__file__).resolve().parents[2]
 ADMIN_TOKEN = "admin-token-for-tests"
+AS_ADMIN = {"Authorization": f"Bearer {ADMIN_TOKEN}"}
 MARKER = "Reload marker ZEBRA. Keep your payslips."
 OUTSIDE = ("203.0.113.7", 40000)
 
@@ -104,7 +108,8 @@ def app(runtime: Runtime, channel: FakeChannel) -> FastAPI:
 
 @pytest.fixture
 def client(app: FastAPI) -> Iterator[TestClient]:
-    with TestClient(app) as test_client:
+    """Staff on loopback, with the admin token (needed on every call once it is set)."""
+    with TestClient(app, headers=AS_ADMIN) as test_client:
         yield test_client
 
 
@@ -210,7 +215,7 @@ def test_channel_routes_are_timed_by_route_template(
 # -- admin: reload ------------------------------------------------------------------------------
 
 
-def test_reload_from_loopback_needs_no_token(client: TestClient, runtime: Runtime) -> None:
+def test_reload_answers_with_the_content_version(client: TestClient, runtime: Runtime) -> None:
     response = client.post("/admin/reload")
     assert response.status_code == 200
     assert response.json() == {
@@ -236,8 +241,19 @@ def test_reload_from_outside_needs_the_admin_token(
         assert outside.get("/admin/unanswered", headers=headers).status_code == status
 
 
-def test_a_proxied_request_is_not_taken_for_loopback(client: TestClient) -> None:
-    response = client.post("/admin/reload", headers={"X-Forwarded-For": "203.0.113.7"})
+def test_with_a_token_set_loopback_needs_it_too(app: FastAPI) -> None:
+    with TestClient(app) as loopback:
+        assert loopback.post("/admin/reload").status_code == 403
+        assert loopback.post("/admin/reload", headers=AS_ADMIN).status_code == 200
+
+
+def test_a_proxied_request_is_not_taken_for_loopback(
+    runtime: Runtime, channel: FakeChannel
+) -> None:
+    runtime.settings = runtime.settings.model_copy(update={"gfmd_bot_admin_token": None})
+    app = create_app(runtime.settings, runtime, channels=[channel.mount])
+    with TestClient(app) as loopback:
+        response = loopback.post("/admin/reload", headers={"X-Forwarded-For": "203.0.113.7"})
     assert response.status_code == 403
 
 
@@ -378,7 +394,7 @@ def test_without_credentials_both_real_channels_are_mounted_and_refuse_calls(
     assert {(s.name, s.live) for s in app.state.channels} == {
         ("sms", False),
         ("telegram", False),
-        ("preview", True),  # staff only: loopback or the admin token
+        ("preview", True),  # staff only: the admin token (or loopback while none is set)
     }
     with TestClient(app) as client:
         sms = client.post("/sms/twilio", data={"From": "+14155550100", "Body": "hello"})
@@ -419,3 +435,33 @@ def test_uvicorn_finishes_a_request_in_flight_before_closing_the_store(
     assert (response.status_code, response.json()) == (200, {"done": "yes"})
     assert channel.events == ["started", "stopped"]
     assert runtime.readiness() == ["store unreachable: ProgrammingError"]
+
+
+@pytest.mark.postgres
+def test_readyz_is_ready_again_after_the_database_drops_every_connection(
+    content: Path, tmp_path: Path, knowledge: Knowledge, catalogs: Catalogs, channel: FakeChannel
+) -> None:
+    url = os.environ.get("GFMD_TEST_POSTGRES_URL")
+    if not url:
+        pytest.skip("GFMD_TEST_POSTGRES_URL is not set")
+    # Only this app's connections are dropped: other tests may share the server.
+    name = f"gfmd-readyz-{uuid.uuid4().hex}"
+    settings = settings_for(content, tmp_path).model_copy(
+        update={"database_url": f"{url}{'&' if '?' in url else '?'}application_name={name}"}
+    )
+    holder = KnowledgeHolder(content, knowledge)
+    store = open_store(settings.database_url)
+    conversation = Conversation(holder, catalogs, store)
+    runtime = Runtime(settings, holder, catalogs, store, conversation, Metrics(), b"test-secret")
+    app = create_app(settings, runtime, channels=[channel.mount])
+    with TestClient(app, headers=AS_ADMIN) as client:
+        assert client.get("/readyz").status_code == 200
+        with psycopg.connect(url, autocommit=True) as admin:
+            admin.execute(
+                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                "WHERE application_name = %s",
+                (name,),
+            )
+        response = client.get("/readyz")
+        assert response.status_code == 200, response.json()
+        assert response.json()["reasons"] == []

@@ -220,5 +220,5 @@ def test_a_language_word_inside_a_question_does_not_switch_the_language(
 def test_a_newcomers_first_control_word_sets_the_language_it_belongs_to(
     conversation: Conversation,
 ) -> None:
-    assert say(conversation, "parar").language == "es"
+    assert say(conversation, "detener").language == "es"
     assert say(conversation, "arret", user="u2").language == "fr"

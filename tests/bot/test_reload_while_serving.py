@@ -34,7 +34,7 @@ def test_a_reload_while_serving_answers_every_request_then_swaps_the_model(
         while not stop.is_set():
             try:
                 answered.append(holder().matcher.match("my salary was not paid", "en").topic)
-            except BaseException as error:  # noqa: BLE001 - any failure is what we look for
+            except BaseException as error:
                 errors.append(error)
 
     server = threading.Thread(target=serve)

@@ -21,7 +21,7 @@ if TYPE_CHECKING:
 QUESTION = "my boss did not pay me"
 ADMIN = "e2e-admin-token"
 AS_ADMIN = {"Authorization": f"Bearer {ADMIN}"}
-SUMMARY_START = "You have a right to be paid"
+SUMMARY_START = "Not being paid for work you did"
 
 
 def metric(bot: ServedBot, name: str, **labels: str) -> float:

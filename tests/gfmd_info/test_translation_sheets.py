@@ -55,10 +55,11 @@ def edit(sheet: Path, changes: dict[str, str]) -> dict[str, int]:
     elif sheet.suffix == ".xlsx":
         book = openpyxl.load_workbook(sheet)
         worksheet = book.worksheets[0]
-        for number, values in enumerate(worksheet.iter_rows(), start=1):
-            if values[1].value in changes:
-                values[3].value = changes[values[1].value]
-                rows[values[1].value] = number
+        for number, cells in enumerate(worksheet.iter_rows(), start=1):
+            key = str(cells[1].value)
+            if key in changes:
+                worksheet.cell(row=number, column=4, value=changes[key])
+                rows[key] = number
         book.save(sheet)
     else:
         with sheet.open("rb") as stream:
@@ -69,7 +70,7 @@ def edit(sheet: Path, changes: dict[str, str]) -> dict[str, int]:
         with sheet.open("wb") as stream:
             write_po(stream, catalog)
         with sheet.open("rb") as stream:
-            rows = {m.context: m.lineno for m in read_po(stream) if m.context in changes}
+            rows = {m.context: m.lineno or 0 for m in read_po(stream) if m.context in changes}
     return rows
 
 

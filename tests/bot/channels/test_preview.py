@@ -30,8 +30,9 @@ def settings(tmp_path: Path) -> Settings:
 
 @pytest.fixture
 def client(settings: Settings) -> Iterator[TestClient]:
-    with TestClient(create_app(settings)) as test_client:
-        yield test_client
+    """Staff: the admin token is needed on every call once it is set, loopback included."""
+    with TestClient(create_app(settings), headers={"Authorization": f"Bearer {ADMIN}"}) as staff:
+        yield staff
 
 
 def message(client: TestClient, text: str, channel: str = "sms", **extra: object) -> dict:  # type: ignore[type-arg]
@@ -41,7 +42,7 @@ def message(client: TestClient, text: str, channel: str = "sms", **extra: object
     return response.json()  # type: ignore[no-any-return]
 
 
-def test_the_page_is_served_to_staff_on_loopback(client: TestClient) -> None:
+def test_the_page_is_served_to_staff(client: TestClient) -> None:
     page = client.get("/preview")
     assert page.status_code == 200
     assert "gfmd-bot preview" in page.text
@@ -74,3 +75,18 @@ def test_the_preview_is_refused_from_outside_without_the_admin_token(settings: S
 def test_a_malformed_preview_request_is_a_clear_422(client: TestClient) -> None:
     response = client.post("/preview/message", json={"session": "x", "channel": "fax"})
     assert response.status_code == 422
+
+
+def test_without_the_token_the_body_is_never_parsed(settings: Settings) -> None:
+    with TestClient(create_app(settings)) as loopback:
+        response = loopback.post(
+            "/preview/message",
+            content=b"{not json",
+            headers={"content-type": "application/json"},
+        )
+    assert response.status_code == 403  # not 422: the token is checked first
+
+
+def test_the_preview_takes_no_body_larger_than_it_needs(client: TestClient) -> None:
+    body = {"session": "session-one", "text": "x" * 100_000}
+    assert client.post("/preview/message", json=body).status_code == 413

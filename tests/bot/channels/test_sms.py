@@ -29,6 +29,7 @@ from bot.channels.sms import (
 from bot.intake import RateLimit
 from bot.messages import Channel
 from bot.runtime import Runtime
+from gfmd_info.emergency_line import call_line
 from gfmd_info.sms_encoding import measure
 
 TWILIO_AUTH_TOKEN = "0123456789abcdef0123456789abcdef"  # as in conftest
@@ -342,7 +343,7 @@ CONVERSATION_CASES = [
     ConversationCase(
         "a Spanish question gets a Spanish answer in one GSM-7 page with MORE",
         (
-            Turn(SPAIN, "no me pagan el sueldo", ("derecho", "Responde MAS"), messages=1),
+            Turn(SPAIN, "no me pagan el sueldo", ("no es tu culpa", "Responde MAS"), messages=1),
             Turn(SPAIN, "MAS", ("Qué puedes hacer", "Responde MAS"), messages=1),
         ),
     ),
@@ -362,11 +363,11 @@ CONVERSATION_CASES = [
     ConversationCase(
         "English STOP and START are recorded but Twilio answers them",
         (
-            Turn(US, "unpaid wages", ("right to be paid",)),
+            Turn(US, "unpaid wages", ("not your fault",)),
             Turn(US, "STOP", ()),
             Turn(US, "unpaid wages", ()),
             Turn(US, " start ", ()),
-            Turn(US, "unpaid wages", ("right to be paid",)),
+            Turn(US, "unpaid wages", ("not your fault",)),
         ),
     ),
     ConversationCase(
@@ -376,7 +377,7 @@ CONVERSATION_CASES = [
     ConversationCase(
         "Spanish PARAR and INICIAR are answered by the bot",
         (
-            Turn(SPAIN, "no me pagan el sueldo", ("derecho",)),
+            Turn(SPAIN, "no me pagan el sueldo", ("no es tu culpa",)),
             Turn(SPAIN, "PARAR", ("No recibiras mas mensajes", "INICIAR")),
             Turn(SPAIN, "no me pagan el sueldo", ()),
             Turn(SPAIN, "iniciar", ("Hola de nuevo",)),
@@ -385,7 +386,7 @@ CONVERSATION_CASES = [
     ConversationCase(
         "French ARRET and REPRENDRE are answered by the bot",
         (
-            Turn(FRANCE, "salaire impayé", ("Vous avez droit",)),
+            Turn(FRANCE, "salaire impayé", ("pas de votre faute",)),
             Turn(FRANCE, "ARRÊT", ("Tu ne recevras plus de messages",)),
             Turn(FRANCE, "bonjour", ()),
             Turn(FRANCE, "Reprendre", ("Bon retour",)),
@@ -413,14 +414,14 @@ CONVERSATION_CASES = [
     ConversationCase(
         "control characters and odd text are answered",
         (
-            Turn(US, "unpaid\x00 wages\x07\x1b\r\n", ("right to be paid",)),
+            Turn(US, "unpaid\x00 wages\x07\x1b\r\n", ("not your fault",)),
             Turn(US, "\ufeff\u202e\U0001f600 ??? %00 &amp; <Response/>", ("",)),
         ),
     ),
     ConversationCase(
         "beyond the limit: one 'please wait' in the person's language, then silence",
         (
-            Turn(SPAIN, "no me pagan el sueldo", ("derecho",)),
+            Turn(SPAIN, "no me pagan el sueldo", ("no es tu culpa",)),
             Turn(SPAIN, "MAS", ("",)),
             Turn(SPAIN, "MAS", ("",)),
             Turn(SPAIN, "MAS", ("Demasiados mensajes", "Espera")),
@@ -462,7 +463,7 @@ def test_the_same_message_sid_is_answered_once(twilio: Twilio) -> None:
     fields = recorded(RECORDED_SMS, MessageSid=twilio.next_sid())
     first = twilio.post(fields)
     again = twilio.post(fields)
-    assert "right to be paid" in texts(first)[0]
+    assert "not your fault" in texts(first)[0]
     assert again.status_code == 200
     assert again.text == EMPTY_TWIML
     assert counter(twilio, "gfmd_duplicates_total", channel="sms") == 1
@@ -517,7 +518,7 @@ def test_danger_gets_through_the_rate_limit(
 
 def test_a_picture_with_text_is_answered_as_text(twilio: Twilio) -> None:
     fields = recorded(RECORDED_MMS, MessageSid=twilio.next_sid(), Body="unpaid wages")
-    assert "right to be paid" in texts(twilio.post(fields))[0]
+    assert "not your fault" in texts(twilio.post(fields))[0]
 
 
 def test_a_status_callback_posted_here_is_ignored(twilio: Twilio) -> None:
@@ -655,12 +656,12 @@ def test_a_question_the_bot_cannot_place_is_counted_and_listed_without_its_sende
 @pytest.mark.parametrize(
     ("sender", "bot_number", "expected", "not_expected"),
     [
-        (UAE, UAE_BOT, "call 999", "local emergency number"),
-        ("whatsapp:" + UAE, "whatsapp:" + UAE_BOT, "call 999", "local emergency number"),
+        (UAE, UAE_BOT, "In the UAE: 999", "ask a neighbour"),
+        ("whatsapp:" + UAE, "whatsapp:" + UAE_BOT, "In the UAE: 999", "ask a neighbour"),
         # An Indian SIM roaming in the UAE: India's 112 would not work there; 999 is a guess.
-        (INDIA, UAE_BOT, "local emergency number", "112"),
-        ("whatsapp:" + INDIA, "whatsapp:" + UAE_BOT, "local emergency number", "112"),
-        (UAE, US, "local emergency number", "999"),
+        (INDIA, UAE_BOT, "ask a neighbour", "112"),
+        ("whatsapp:" + INDIA, "whatsapp:" + UAE_BOT, "ask a neighbour", "112"),
+        (UAE, US, "ask a neighbour", "999"),
     ],
 )
 def test_the_emergency_number_comes_only_from_a_sender_in_the_bots_country(
@@ -689,3 +690,56 @@ def test_the_country_is_the_senders_only_when_the_bots_number_agrees(
     sender: str, to: str, country: str | None
 ) -> None:
     assert local_country(sender, to) == country
+
+
+# -- a failure is never silence ---------------------------------------------------------------
+
+
+def _failing_conversation(twilio: Twilio, monkeypatch: pytest.MonkeyPatch) -> Callable[[], None]:
+    """The conversation raises, as a bug would; the returned call mends it."""
+    conversation = twilio.runtime.conversation
+    real = conversation.respond
+
+    def broken(*args: object) -> None:
+        raise RuntimeError("a bug")
+
+    monkeypatch.setattr(conversation, "respond", broken)
+    return lambda: monkeypatch.setattr(conversation, "respond", real)
+
+
+def test_a_failing_conversation_still_answers_danger_with_the_call_line_and_the_retry_too(
+    twilio: Twilio, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    mend = _failing_conversation(twilio, monkeypatch)
+    fields = recorded(RECORDED_SMS, MessageSid=twilio.next_sid(), From=UAE, To=UAE_BOT, Body=DANGER)
+    fallback = texts(twilio.post(fields))
+    line = call_line(twilio.runtime.knowledge().content, "en", "AE")
+    assert len(fallback) == 1 and fallback[0].startswith(line)
+    assert "999" in fallback[0]
+    mend()
+    retry = texts(twilio.post(fields))  # Twilio delivers the same MessageSid again
+    assert retry and "If you are in danger now" in "\n".join(retry)
+
+
+def test_a_failing_conversation_answers_a_question_with_a_short_apology(
+    twilio: Twilio, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _failing_conversation(twilio, monkeypatch)
+    [apology] = texts(twilio.say("unpaid wages"))
+    assert "went wrong" in apology and measure(apology).segments == 1
+
+
+def test_a_store_outage_answers_with_the_fallback_rather_than_silence(twilio: Twilio) -> None:
+    twilio.runtime.store.close()  # every query now raises, as with the database down
+    answer = texts(twilio.say(DANGER, sender=UAE, To=UAE_BOT))
+    assert answer and "999" in answer[0]
+    assert "went wrong" in texts(twilio.say("unpaid wages"))[0]
+
+
+def test_metrics_count_the_language_written_apart_from_the_language_answered(
+    twilio: Twilio,
+) -> None:
+    twilio.say("english", sender=US)  # English chosen by name
+    twilio.say("मेरो मालिकले तीन महिनादेखि तलब दिएको छैन", sender=US)
+    assert counter(twilio, "gfmd_messages_total", channel="sms", lang="en", lang_written="ne",
+                   topic="unpaid-wages", decision="answer") == 1  # fmt: skip

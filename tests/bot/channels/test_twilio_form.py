@@ -137,7 +137,7 @@ class Twilio:
     def processed(self) -> float:
         registry = self.client.app.state.runtime.metrics.registry  # type: ignore[attr-defined]
         return sum(
-            sample.value
+            float(sample.value)
             for metric in registry.collect()
             if metric.name == "gfmd_messages"
             for sample in metric.samples
