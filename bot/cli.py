@@ -22,11 +22,18 @@ def _settings() -> Settings:
 
 
 def _load_knowledge(content_dir: Path) -> object:
+    settings = _settings()
+    return _load_knowledge_cached(
+        content_dir, settings.gfmd_model_cache_dir or settings.gfmd_var_dir / "model-cache"
+    )
+
+
+def _load_knowledge_cached(content_dir: Path, cache: Path) -> object:
     from gfmd_info.knowledge import Knowledge
     from gfmd_info.problems import ContentError
 
     try:
-        return Knowledge.load(content_dir)
+        return Knowledge.load(content_dir, cache)
     except ContentError as error:
         for problem in error.problems:
             print(problem, file=sys.stderr)
@@ -112,6 +119,18 @@ def cmd_matcher_tune(args: argparse.Namespace) -> int:
     if args.write:
         thresholds.save()
         print(f"written to {THRESHOLDS_FILE}")
+    return 0
+
+
+def cmd_matcher_warm(args: argparse.Namespace) -> int:
+    """Train the matcher into its cache now (a Docker build), so that serving starts at once."""
+    from gfmd_info.knowledge import Knowledge
+
+    settings = _settings()
+    cache = args.cache or settings.gfmd_model_cache_dir or settings.gfmd_var_dir / "model-cache"
+    knowledge = _load_knowledge_cached(args.content or settings.gfmd_content_dir, cache)
+    assert isinstance(knowledge, Knowledge)
+    print(f"matcher {knowledge.matcher.fingerprint} ready in {cache}")
     return 0
 
 
@@ -226,6 +245,10 @@ def build_parser() -> argparse.ArgumentParser:
     tune.add_argument("--content", type=Path, default=None)
     tune.add_argument("--write", action="store_true", help="save them for the matcher to use")
     tune.set_defaults(func=cmd_matcher_tune)
+    warm = matcher_sub.add_parser("warm", help="train the matcher into its cache now")
+    warm.add_argument("--content", type=Path, default=None)
+    warm.add_argument("--cache", type=Path, default=None, help="default: GFMD_MODEL_CACHE_DIR")
+    warm.set_defaults(func=cmd_matcher_warm)
 
     content = sub.add_parser("content", help="check or stamp content/")
     content_sub = content.add_subparsers(dest="content_command", required=True)
@@ -241,6 +264,7 @@ def build_parser() -> argparse.ArgumentParser:
     unanswered = sub.add_parser("unanswered", help="questions the bot could not answer")
     unanswered.add_argument("--limit", type=int, default=50)
     unanswered.set_defaults(func=staff_unanswered)
+    cli_unanswered.register(unanswered)
 
     telegram = sub.add_parser("telegram", help="register the webhook or poll")
     telegram_sub = telegram.add_subparsers(dest="telegram_command", required=True)

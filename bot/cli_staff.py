@@ -168,16 +168,15 @@ def cmd_content_review(args: argparse.Namespace) -> int:
 
 
 def cmd_report_gaps(args: argparse.Namespace) -> int:
-    from bot.state_store import RETENTION, open_store
+    from bot.state_store import open_store
     from gfmd_info.gap_report import AskedRow, format_gaps, group_gaps
 
-    store = open_store(Settings().database_url)
+    settings = Settings()
+    store = open_store(settings.database_url)
     try:
-        # The store lists questions summed over their days; until it lists the days too,
-        # every row is dated "unknown" and --since cannot narrow it.
         rows = [
-            AskedRow(day=None, lang=question.lang, text=question.text, hits=question.hits)
-            for question in store.unanswered(_ALL_ROWS)
+            AskedRow(day=row.day, lang=row.lang, text=row.text, hits=row.hits)
+            for row in store.unanswered_rows(args.since)
         ]
     finally:
         store.close()
@@ -185,26 +184,28 @@ def cmd_report_gaps(args: argparse.Namespace) -> int:
     print(
         format_gaps(
             gaps,
-            retention_days=RETENTION.days,
+            retention_days=settings.gfmd_unanswered_retention_days,
             since=args.since,
             lang=args.lang,
-            days_listed=False,
+            days_listed=True,
         )
     )
     return 0
 
 
 def cmd_unanswered(args: argparse.Namespace) -> int:
-    from bot.state_store import RETENTION, open_store
+    from bot.state_store import open_store
 
-    store = open_store(Settings().database_url)
+    settings = Settings()
+    store = open_store(settings.database_url)
     try:
         questions = store.unanswered(args.limit)
     finally:
         store.close()
     if not questions:
         print(
-            f"No unanswered questions are stored. Questions are kept {RETENTION.days} days"
+            f"No unanswered questions are stored. Questions are kept"
+            f" {settings.gfmd_unanswered_retention_days} days"
             " without any user key."
         )
         return 0

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-import re
 from collections.abc import Callable
 from dataclasses import replace
 
@@ -17,19 +16,16 @@ from bot.control_words import Control, ControlWords
 from bot.i18n import Catalogs, Words
 from bot.language_choice import written_language
 from bot.messages import Channel, Inbound, Reply
+from bot.question_masking import unanswered_text
 from bot.screens import short_reply
 from bot.state import UserState
 from bot.state_store import PersonSession, Store
 from bot.topic_pages import TopicPages, topic_pages
 from bot.turn import Turn
 from gfmd_info.knowledge import Knowledge
-from gfmd_info.normalise import normalise
 
 log = logging.getLogger(__name__)
 
-_LONG_DIGITS = re.compile(r"\d{4,}")
-_PHONE_LIKE = re.compile(r"\+?(?:\d[\s().\-]*){5,}")
-_EMAIL = re.compile(r"\S+@\S+")
 UNANSWERED_MAX = 200
 PAGES_CACHED = 4096
 
@@ -133,11 +129,9 @@ class Conversation:
         return self._knowledge().matcher.match(text).emergency
 
     def _record_unanswered(self, session: PersonSession, lang: str, text: str) -> None:
-        # No key, no time beyond the day: what people asked, never who asked it. Numbers
-        # (phones, IDs, even written with spaces or dashes) and e-mail addresses are masked
-        # before anything else, so that nobody can be reached through this list.
-        masked = _EMAIL.sub(" # ", _PHONE_LIKE.sub(" # ", text))
-        cleaned = _LONG_DIGITS.sub("#", normalise(masked))[:UNANSWERED_MAX]
+        # No key, no time beyond the day: what people asked, never who asked it; whatever
+        # could reach someone is masked (see `bot.question_masking`).
+        cleaned = unanswered_text(text, UNANSWERED_MAX)
         if cleaned:
             session.record_unanswered(lang, cleaned, self._clock().date())
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import logging
 import os
@@ -338,7 +339,10 @@ def build_runtime(settings: Settings) -> Runtime:
     if not languages:
         raise CatalogError(f"{settings.gfmd_locales_dir}: no catalogs found")
     catalogs = Catalogs(settings.gfmd_locales_dir, languages)
-    store = open_store(settings.database_url)
+    store = open_store(
+        settings.database_url,
+        unanswered_retention=dt.timedelta(days=settings.gfmd_unanswered_retention_days),
+    )
     metrics = Metrics()
     metrics.set_content_version(knowledge().content.version)
     secret = load_secret(settings.gfmd_bot_secret, settings.gfmd_var_dir)

@@ -18,34 +18,33 @@ from dataclasses import dataclass
 from typing import Any
 
 from bot.state import UserState
+from bot.store_schema import SCHEMA
 from bot.store_connections import Connector, connect
 
-SEEN_IDS_KEEP = dt.timedelta(days=7)
-# A person silent this long is forgotten (language, place in the menu); so are unanswered
-# questions older than this. Short retention is part of doing no harm.
+# Twilio's signature has no timestamp: a captured message stays a duplicate this long (see
+# `bot.channels.twilio_form`). Telegram's update ids only need to outlive its retries.
+SEEN_TWILIO_IDS_KEEP = dt.timedelta(days=400)
+SEEN_TELEGRAM_IDS_KEEP = dt.timedelta(days=7)
+# A person silent this long is forgotten (language, place in the menu). Short retention is part
+# of doing no harm; unanswered questions, which no DELETE can reach, go sooner.
 RETENTION = dt.timedelta(days=180)
+UNANSWERED_RETENTION = dt.timedelta(days=30)
 PURGE_EVERY_SECONDS = 3600
 
-SCHEMA = (
-    """CREATE TABLE IF NOT EXISTS user_state (
-        user_key TEXT PRIMARY KEY, state TEXT NOT NULL, updated_on TEXT NOT NULL)""",
-    """CREATE TABLE IF NOT EXISTS rate_window (
-        user_key TEXT PRIMARY KEY, window_start BIGINT NOT NULL, hits INTEGER NOT NULL)""",
-    """CREATE TABLE IF NOT EXISTS seen_delivery (
-        delivery_id TEXT PRIMARY KEY, seen_at BIGINT NOT NULL)""",
-    """CREATE TABLE IF NOT EXISTS unanswered (
-        lang TEXT NOT NULL, text TEXT NOT NULL, day TEXT NOT NULL, hits INTEGER NOT NULL,
-        PRIMARY KEY (lang, text, day))""",
-    # The purge looks rows up by age.
-    "CREATE INDEX IF NOT EXISTS seen_delivery_by_age ON seen_delivery (seen_at)",
-    "CREATE INDEX IF NOT EXISTS user_state_by_age ON user_state (updated_on)",
-    "CREATE INDEX IF NOT EXISTS unanswered_by_day ON unanswered (day)",
-    "CREATE INDEX IF NOT EXISTS rate_window_by_age ON rate_window (window_start)",
-)
 
 
 @dataclass(frozen=True)
 class UnansweredQuestion:
+    lang: str
+    text: str
+    hits: int
+
+
+@dataclass(frozen=True)
+class UnansweredRow:
+    """One question on one day, for the gap report."""
+
+    day: dt.date
     lang: str
     text: str
     hits: int
@@ -109,6 +108,20 @@ class PersonSession:
         )
         return bool(inserted == 1)
 
+    def take_from_inbox(self, delivery_id: str) -> bool:
+        """The inbox row's turn to be answered: False when another delivery answered it."""
+        rows, _ = self._sql.run(
+            f"SELECT state FROM inbox WHERE delivery_id = ?{self._for_update}", (delivery_id,)
+        )
+        return bool(rows) and rows[0][0] == "queued"
+
+    def keep_answer(self, delivery_id: str, answer: str) -> None:
+        """The answer to send, kept in the same transaction as the state it came with."""
+        self._sql.run(
+            "UPDATE inbox SET state = 'answered', payload = ? WHERE delivery_id = ?",
+            (answer, delivery_id),
+        )
+
     def count_message(self, now: dt.datetime, window_seconds: int) -> int:
         start = int(now.timestamp()) // window_seconds * window_seconds
         rows, _ = self._sql.run(
@@ -132,9 +145,15 @@ class PersonSession:
 class SqlStore:
     """The store over a `Connector`; every method is one transaction."""
 
-    def __init__(self, connector: Connector, retention: dt.timedelta = RETENTION) -> None:
+    def __init__(
+        self,
+        connector: Connector,
+        retention: dt.timedelta = RETENTION,
+        unanswered_retention: dt.timedelta = UNANSWERED_RETENTION,
+    ) -> None:
         self._connector = connector
         self._retention = retention
+        self.unanswered_retention = unanswered_retention
         self._next_purge = 0
         with connector.connection() as db:
             sql = _Sql(db, connector.placeholder)
@@ -197,14 +216,40 @@ class SqlStore:
         """Forget what has outlived its use: old delivery ids, silent people, old questions."""
         stamp = int(now.timestamp())
         self._next_purge = stamp + PURGE_EVERY_SECONDS
+        telegram_cutoff = stamp - int(SEEN_TELEGRAM_IDS_KEEP.total_seconds())
+        self._run(
+            "DELETE FROM seen_delivery WHERE seen_at < ? AND delivery_id NOT LIKE 'twilio:%'",
+            (telegram_cutoff,),
+        )
         self._run(
             "DELETE FROM seen_delivery WHERE seen_at < ?",
-            (stamp - int(SEEN_IDS_KEEP.total_seconds()),),
+            (stamp - int(SEEN_TWILIO_IDS_KEEP.total_seconds()),),
         )
+        # Telegram gives up on an update after a day: an inbox row is only a dedupe record then.
+        self._run("DELETE FROM inbox WHERE received_at < ?", (telegram_cutoff,))
         cutoff = (now - self._retention).date().isoformat()
         self._run("DELETE FROM user_state WHERE updated_on < ?", (cutoff,))
-        self._run("DELETE FROM unanswered WHERE day < ?", (cutoff,))
+        self.purge_unanswered((now - self.unanswered_retention).date())
         self._run("DELETE FROM rate_window WHERE window_start < ?", (stamp - 86_400,))
+
+    def purge_unanswered(self, before: dt.date | None) -> int:
+        """Erase unanswered questions asked before `before` (all with None); how many rows."""
+        with self._connector.connection() as db:
+            sql = _Sql(db, self._connector.placeholder)
+            if before is None:
+                return max(0, sql.run("DELETE FROM unanswered")[1])
+            return max(0, sql.run("DELETE FROM unanswered WHERE day < ?", (before.isoformat(),))[1])
+
+    def unanswered_rows(self, since: dt.date | None = None) -> list[UnansweredRow]:
+        """Every kept question with its day, from `since` on (all with None)."""
+        rows = self._run(
+            "SELECT day, lang, text, hits FROM unanswered WHERE day >= ? ORDER BY day, lang, text",
+            ((since or dt.date.min).isoformat(),),
+        )
+        return [
+            UnansweredRow(dt.date.fromisoformat(str(r[0])), str(r[1]), str(r[2]), int(r[3]))
+            for r in rows
+        ]
 
     def unanswered(self, limit: int = 50) -> list[UnansweredQuestion]:
         rows = self._run(
@@ -216,6 +261,10 @@ class SqlStore:
 
     def ping(self) -> None:
         self._run("SELECT 1")
+
+    @property
+    def connector(self) -> Connector:
+        return self._connector
 
     @property
     def in_process(self) -> bool:
@@ -230,5 +279,9 @@ class SqlStore:
 Store = SqlStore
 
 
-def open_store(database_url: str, retention: dt.timedelta = RETENTION) -> SqlStore:
-    return SqlStore(connect(database_url), retention)
+def open_store(
+    database_url: str,
+    retention: dt.timedelta = RETENTION,
+    unanswered_retention: dt.timedelta = UNANSWERED_RETENTION,
+) -> SqlStore:
+    return SqlStore(connect(database_url), retention, unanswered_retention)

@@ -12,7 +12,7 @@ evaluation file:
 - `answer_margin`: the smallest lead over the runner-up at which direct answers are right at
   least `ANSWER_PRECISION` of the time (closer calls get a choice of three);
 - `possible_danger`: the lowest emergency score that flags at most `POSSIBLE_FALSE_RATE` of the
-  non-emergency phrases (the flag adds one call line, so it may be generous);
+  non-emergency phrases and off-topic lines (the flag adds one call line, so it may be generous);
 - `urgent_danger`: the lowest emergency score at which giving the urgent answer (when the
   emergency topic leads, or when nothing else is understood) answers at most
   `URGENT_FALSE_RATE` of the non-emergency phrases with it;
@@ -161,7 +161,9 @@ def choose(data: TrainingData, oof: OutOfFold) -> Thresholds:
         ANSWER_PRECISION,
     )
     emergency = topics == EMERGENCY
-    others = ~emergency & ~offtopic
+    # Every message that is no emergency counts, off-topic ones included: a false alarm on
+    # "good morning" is as wrong as one on a wage question.
+    others = ~emergency
     possible_danger = float(np.quantile(oof.danger[others], 1.0 - POSSIBLE_FALSE_RATE))
     # Where the urgent answer is on the table at all: the emergency topic leads, or no topic does.
     eligible = (predicted == EMERGENCY) | ((oof.best < none_score) & (predicted != OFFTOPIC))

@@ -34,6 +34,7 @@ from twilio.request_validator import (
 from twilio.twiml.messaging_response import MessagingResponse
 
 from bot.app import ChannelStatus
+from bot.channels.twilio_form import form_problem
 from bot.intake import Delivery
 from bot.messages import Channel, Inbound, Reply
 from bot.rendering import render_sms_pages, render_whatsapp_text
@@ -297,9 +298,12 @@ class TwilioWebhook:
         status = fields.get("MessageStatus") or fields.get("SmsStatus") or "received"
         if status.lower() != "received":
             return self._ignored(runtime, "status_callback")
-        message_sid = fields.get("MessageSid") or fields.get("SmsSid") or ""
-        found = sender(fields.get("From", ""))
-        if not message_sid or found is None:
+        # A signed body can be re-cut into other fields (see `bot.channels.twilio_form`).
+        if form_problem(fields) is not None:
+            return self._ignored(runtime, "malformed")
+        message_sid = fields["MessageSid"]
+        found = sender(fields["From"])
+        if found is None:
             return self._ignored(runtime, "not_a_message")
         channel, number = found
         text = clean_text(fields.get("Body", ""))

@@ -72,6 +72,10 @@ def test_a_translation_review_without_a_note_is_refused(content: Path) -> None:
 
 
 def test_a_phrases_only_topic_has_nothing_to_review(content: Path) -> None:
+    phrases = "".join(f"  - pedido de asilo numero {n}\n" for n in range(20))
+    (content / "pt" / "asylum.yaml").write_text(
+        f"status: phrases-only\nphrases:\n{phrases}", encoding="utf-8"
+    )
     with pytest.raises(ContentError, match="phrases-only"):
         record_review(content, "pt", "Rita", topic="asylum", note="read", today=DAY)
 
