@@ -9,10 +9,12 @@ import secrets
 import signal
 import sys
 import tempfile
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 
+from bot import cli_unanswered
 from bot.cli_staff import cmd_unanswered as staff_unanswered
+from bot.cli_staff import more_hints
 from bot.cli_staff import register as register_staff_commands
 from bot.settings import Settings
 
@@ -143,24 +145,9 @@ def cmd_content_check(args: argparse.Namespace) -> int:
     settings = _settings()
     content_dir = args.content or settings.gfmd_content_dir
     locales_dir = args.locales or settings.gfmd_locales_dir
-    report = check_content(content_dir, locales_dir, more_hint=_more_hints(locales_dir))
+    report = check_content(content_dir, locales_dir, more_hint=more_hints(locales_dir))
     print(format_report(report))
     return 1 if report.errors else 0
-
-
-def _more_hints(locales_dir: Path) -> Callable[[str], str] | None:
-    """Each language's own "reply MORE" hint, so the SMS budget is measured as it is sent."""
-    from bot.i18n import CatalogError, Catalogs, available_languages
-
-    try:
-        catalogs = Catalogs(locales_dir, available_languages(locales_dir))
-    except CatalogError:
-        return None
-
-    def hint(lang: str) -> str:
-        return catalogs.words(lang)("Reply MORE for more.")
-
-    return hint
 
 
 def cmd_content_stamp(args: argparse.Namespace) -> int:

@@ -16,9 +16,6 @@ from pathlib import Path
 
 from bot.settings import Settings
 
-# A listing without a limit: the report groups everything kept.
-_ALL_ROWS = 1_000_000
-
 
 def register(
     commands: argparse._SubParsersAction[argparse.ArgumentParser],
@@ -64,8 +61,8 @@ def _day(text: str) -> dt.date:
         raise argparse.ArgumentTypeError(f"{text!r} is not a date like 2026-11-30") from None
 
 
-def _more_hints(locales_dir: Path) -> Callable[[str], str] | None:
-    """Each language's own "reply MORE" hint, so the SMS budget is checked as it is sent."""
+def more_hints(locales_dir: Path) -> Callable[[str], str] | None:
+    """Each language's own "reply MORE" hint, so the SMS budget is measured as it is sent."""
     from bot.i18n import CatalogError, Catalogs, available_languages
 
     try:
@@ -124,7 +121,7 @@ def cmd_content_import(args: argparse.Namespace) -> int:
     content_dir: Path = args.content or settings.gfmd_content_dir
     locales_dir: Path = args.locales or settings.gfmd_locales_dir
     try:
-        result = import_sheet(content_dir, args.file, _more_hints(locales_dir))
+        result = import_sheet(content_dir, args.file, more_hints(locales_dir))
     except SheetError as error:
         print(error)
         return 1
@@ -155,7 +152,7 @@ def cmd_content_review(args: argparse.Namespace) -> int:
         topic=args.topic,
         note=args.note,
         today=today,
-        more_hint=_more_hints(locales_dir),
+        more_hint=more_hints(locales_dir),
     )
     for rel in written:
         print(f"reviewed by {args.by.strip()} on {today.isoformat()}: {rel}")

@@ -33,6 +33,10 @@ class Delivery:
     media_only: bool = False
     # A word the provider answers itself (Twilio's STOP, HELP...): recorded, never answered.
     provider_answers: bool = False
+    # For a delivery held in the inbox (`bot.inbox`, `delivery_id` its row): the answer as it
+    # is to be sent, kept in the row in the same transaction, so that a crash before the send
+    # resends that answer instead of answering twice or never. The row is then the dedupe.
+    keep: Callable[[Outcome], str] | None = None
 
 
 @dataclass(frozen=True)
@@ -93,8 +97,18 @@ class Intake:
 
     def _in_transaction(self, session: PersonSession, delivery: Delivery) -> Outcome:
         now = self._clock()
-        if delivery.delivery_id and not session.first_delivery(delivery.delivery_id, now):
+        delivery_id = delivery.delivery_id
+        if delivery_id and delivery.keep is not None:
+            if not session.take_from_inbox(delivery_id):
+                return Outcome(None, "duplicate")
+            outcome = self._answer(session, delivery, now)
+            session.keep_answer(delivery_id, delivery.keep(outcome))
+            return outcome
+        if delivery_id and not session.first_delivery(delivery_id, now):
             return Outcome(None, "duplicate")
+        return self._answer(session, delivery, now)
+
+    def _answer(self, session: PersonSession, delivery: Delivery, now: dt.datetime) -> Outcome:
         inbound = delivery.inbound
         hits = session.count_message(now, self._limit.window_seconds)
         if hits > self._limit.messages and not self._never_limited(delivery):

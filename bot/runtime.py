@@ -291,10 +291,8 @@ class Runtime:
         self.intake = build_intake(self.settings, self.conversation, self.store, self.catalogs)
 
     async def call(self, fn: Callable[..., T], *args: Any) -> T:
-        """Run blocking work (store and conversation) from an async route: inline when the
-        store is in-process SQLite (a thread hop costs more than the work), else in a thread."""
-        if self.store.in_process:
-            return fn(*args)
+        """Run blocking work (store, matching, signatures) from an async route in a worker
+        thread: the event loop stays free for every other request, `/healthz` included."""
         return await anyio.to_thread.run_sync(fn, *args)
 
     def user_key(self, channel: str, platform_id: str) -> str:

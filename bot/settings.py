@@ -36,6 +36,9 @@ class Settings(BaseSettings):
     gfmd_rate_limit_window_seconds: int = Field(default=600, ge=1)
     gfmd_log_level: str = "INFO"
     gfmd_unanswered_retention_days: int = Field(default=UNANSWERED_RETENTION_DAYS, ge=1, le=3650)
+    # Telegram updates being handled at once; past it the webhook answers 429 and Telegram
+    # sends the update again later.
+    gfmd_telegram_max_in_flight: int = Field(default=256, ge=1)
     # Development only: accept unsigned Twilio calls when no auth token is set. Logged loudly.
     gfmd_allow_unsigned_sms: bool = False
 

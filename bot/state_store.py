@@ -18,8 +18,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from bot.state import UserState
-from bot.store_schema import SCHEMA
 from bot.store_connections import Connector, connect
+from bot.store_schema import SCHEMA
 
 # Twilio's signature has no timestamp: a captured message stays a duplicate this long (see
 # `bot.channels.twilio_form`). Telegram's update ids only need to outlive its retries.
@@ -30,7 +30,6 @@ SEEN_TELEGRAM_IDS_KEEP = dt.timedelta(days=7)
 RETENTION = dt.timedelta(days=180)
 UNANSWERED_RETENTION = dt.timedelta(days=30)
 PURGE_EVERY_SECONDS = 3600
-
 
 
 @dataclass(frozen=True)

@@ -15,6 +15,9 @@ from pathlib import Path
 from typing import Any, Protocol
 
 CHECKPOINT_EVERY_SECONDS = 2.0
+# Past this the checkpointer truncates the WAL (waiting for the write lock); `journal_size_limit`
+# also cuts it back to this size whenever it is reset.
+WAL_LIMIT_BYTES = 16 * 1024 * 1024
 # A pool of this size serves a worker's threads; more would only queue in the server.
 POOL_MAX_SIZE = 16
 POOL_WAIT_SECONDS = 10.0
@@ -49,6 +52,7 @@ class SqliteConnector:
         db.execute("PRAGMA synchronous=NORMAL")
         # Checkpoints (the only fsyncs left) run in a background thread, not in a request.
         db.execute("PRAGMA wal_autocheckpoint=0")
+        db.execute(f"PRAGMA journal_size_limit={WAL_LIMIT_BYTES}")
         self._db = db
         # One connection for the process: a transaction holds it until COMMIT.
         self._lock = threading.Lock()
@@ -97,8 +101,10 @@ class PostgresConnector:
 
 
 class WalCheckpointer:
-    """Copies SQLite's write-ahead log into the database every few seconds, off the event loop
-    where requests call the store inline."""
+    """Copies SQLite's write-ahead log into the database every few seconds, off the request
+    path. A PASSIVE checkpoint never waits, so under steady writes it may never catch up and the
+    WAL would grow without end: past `WAL_LIMIT_BYTES` a TRUNCATE checkpoint waits for its
+    turn at the write lock (a few milliseconds between two messages) and empties the file."""
 
     def __init__(self, path: Path, every_seconds: float = CHECKPOINT_EVERY_SECONDS) -> None:
         self._path = path
@@ -109,10 +115,13 @@ class WalCheckpointer:
 
     def _run(self) -> None:
         connection = sqlite3.connect(self._path, isolation_level=None)
+        connection.execute("PRAGMA busy_timeout=2000")
+        wal = self._path.with_name(self._path.name + "-wal")
         try:
             while not self._stopped.wait(self._every):
                 try:
-                    connection.execute("PRAGMA wal_checkpoint(PASSIVE)")
+                    mode = "TRUNCATE" if _size(wal) > WAL_LIMIT_BYTES else "PASSIVE"
+                    connection.execute(f"PRAGMA wal_checkpoint({mode})")
                 except sqlite3.Error:
                     continue  # busy now; the next round catches up
             connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
@@ -122,6 +131,13 @@ class WalCheckpointer:
     def stop(self) -> None:
         self._stopped.set()
         self._thread.join(timeout=10)
+
+
+def _size(path: Path) -> int:
+    try:
+        return path.stat().st_size
+    except OSError:
+        return 0
 
 
 def sqlite_path(database_url: str) -> Path:

@@ -36,7 +36,7 @@ def test_unanswered_says_so_when_nothing_is_stored(
 ) -> None:
     assert cmd_unanswered(argparse.Namespace(limit=50)) == 0
     assert capsys.readouterr().out == (
-        "No unanswered questions are stored. Questions are kept 180 days without any user key.\n"
+        "No unanswered questions are stored. Questions are kept 30 days without any user key.\n"
     )
 
 
@@ -52,8 +52,8 @@ def test_report_gaps_groups_the_stored_questions_and_states_retention(
 
     out = capsys.readouterr().out
     assert "3 unanswered or ambiguous question(s) in en, in 2 group(s)" in out
-    assert "     2  en    -           my visa expired what do i do" in out
-    assert "Questions are kept 180 days without any user key" in out
+    assert "     2  en    2026-12-01  my visa expired what do i do" in out
+    assert "Questions are kept 30 days without any user key" in out
 
 
 def test_report_gaps_on_an_empty_store_says_so_in_words(

@@ -76,10 +76,6 @@ def test_masking_a_megabyte_of_text_finishes(pathological: str) -> None:
     assert not re.search(r"\d\d", mask_identifiers(pathological))
 
 
-@pytest.mark.xfail(
-    reason="issue 14: Conversation._record_unanswered must call unanswered_text (lead wiring)",
-    strict=True,
-)
 def test_the_conversation_keeps_an_unanswered_house_number_masked(
     tmp_path: Path, knowledge: Knowledge, catalogs: Catalogs
 ) -> None:

@@ -1,9 +1,5 @@
 """Unanswered questions carry no user key, so DELETE cannot reach them: they expire after 30
 days by default, and staff can erase them sooner with `gfmd-bot unanswered --purge`.
-
-The store side (`unanswered_retention`, `purge_unanswered`) and the command's registration in
-`bot/cli.py` are wired by the lead (issue 14): until then these tests are expected to fail,
-and strict xfail turns each into a failure the moment it passes, so the marks get removed.
 """
 
 from __future__ import annotations
@@ -20,10 +16,6 @@ from bot import cli_unanswered
 from bot.settings import Settings
 from bot.state_store import SqlStore, open_store
 
-NOT_WIRED = pytest.mark.xfail(
-    reason="issue 14: store retention/purge_unanswered and the CLI registration, by the lead",
-    strict=True,
-)
 NOW = dt.datetime.now(dt.UTC)
 TODAY = NOW.date()
 
@@ -48,7 +40,6 @@ def asked(store: SqlStore, text: str, days_ago: int) -> None:
     store.record_unanswered("es", text, TODAY - dt.timedelta(days=days_ago))
 
 
-@NOT_WIRED
 def test_by_default_a_question_is_kept_30_days(store: SqlStore) -> None:
     asked(store, "vivo en calle mayor #", days_ago=31)
     asked(store, "no me pagan", days_ago=29)
@@ -56,7 +47,6 @@ def test_by_default_a_question_is_kept_30_days(store: SqlStore) -> None:
     assert kept(store) == {"no me pagan"}
 
 
-@NOT_WIRED
 def test_the_retention_is_a_setting(database_url: str) -> None:
     settings = Settings(_env_file=None, gfmd_unanswered_retention_days=7)  # type: ignore[call-arg]
     retention = dt.timedelta(days=settings.gfmd_unanswered_retention_days)
@@ -71,14 +61,12 @@ def test_the_retention_is_a_setting(database_url: str) -> None:
         store.close()
 
 
-@NOT_WIRED
 def test_staff_purge_all_or_before_a_day(store: SqlStore) -> None:
     asked(store, "old", days_ago=10)
     asked(store, "recent", days_ago=1)
-    purge: Any = getattr(store, "purge_unanswered")  # noqa: B009 - not in the store yet
-    assert purge(TODAY - dt.timedelta(days=5)) == 1
+    assert store.purge_unanswered(TODAY - dt.timedelta(days=5)) == 1
     assert kept(store) == {"recent"}
-    assert purge(None) == 1
+    assert store.purge_unanswered(None) == 1
     assert kept(store) == set()
 
 
@@ -116,7 +104,6 @@ def test_a_day_that_is_not_a_date_is_refused() -> None:
         parser_with_unanswered().parse_args(["unanswered", "--purge", "--before", "yesterday"])
 
 
-@NOT_WIRED
 def test_purge_before_a_day_erases_only_older_questions(
     database_url: str, store: SqlStore, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -130,7 +117,6 @@ def test_purge_before_a_day_erases_only_older_questions(
     assert kept(store) == {"recent"}
 
 
-@NOT_WIRED
 def test_gfmd_bot_unanswered_has_purge() -> None:
     from bot.cli import build_parser
 

@@ -110,10 +110,6 @@ def test_addresses_are_e164_or_whatsapp_e164() -> None:
 
 # -- over the webhook (enabled once `bot/channels/sms.py` calls `form_problem`) -----------------
 
-NOT_WIRED = pytest.mark.xfail(
-    reason="issue 14: sms.py must ignore fields with a form_problem (see the lead's wiring)",
-    strict=True,
-)
 
 
 class Twilio:
@@ -150,7 +146,6 @@ def twilio(make_client: Callable[..., TestClient]) -> Twilio:
     return Twilio(make_client(gfmd_rate_limit_messages=100))
 
 
-@NOT_WIRED
 def test_a_recut_replay_of_a_stop_does_not_opt_the_person_out(twilio: Twilio) -> None:
     stop = captured("PARAR", sid="SM" + "1" * 32)
     assert twilio.post(stop)  # the person's own STOP, answered
@@ -162,7 +157,6 @@ def test_a_recut_replay_of_a_stop_does_not_opt_the_person_out(twilio: Twilio) ->
     assert twilio.post(captured("no me pagan el sueldo", sid="SM" + "3" * 32)), "opted out"
 
 
-@NOT_WIRED
 @pytest.mark.parametrize(
     "malformed",
     ["SM" + "1" * 31 + "X", "SM" + "1" * 40, "sm" + "1" * 32],
@@ -178,10 +172,6 @@ def test_a_signed_message_with_a_malformed_sid_is_not_processed(
 # -- the exact replay (enabled once the store keeps seen ids for REPLAY_WINDOW) ----------------
 
 
-@pytest.mark.xfail(
-    reason="issue 14: state_store.SEEN_IDS_KEEP must become 400 days (see the lead's wiring)",
-    strict=True,
-)
 def test_an_exact_replay_long_after_is_still_a_duplicate(tmp_path: Path) -> None:
     store = open_store(f"sqlite:///{tmp_path}/state.sqlite3")
     try:
