@@ -163,19 +163,31 @@ def cmd_content_stamp(args: argparse.Namespace) -> int:
 
 
 def cmd_chat(args: argparse.Namespace) -> int:
+    from bot.channels.sms import is_twilio_keyword
     from bot.chat import run_chat
 
     settings = _settings()
     with tempfile.TemporaryDirectory() as tmp:
-        # A throwaway store and key for this session: nothing of it outlives the terminal.
+        # A throwaway store and key for this session: nothing of it outlives the terminal. The
+        # trained matcher is no personal data: it stays in the usual cache, shared with serve.
         settings = settings.model_copy(
             update={
                 "database_url": f"sqlite:///{tmp}/chat.sqlite3",
                 "gfmd_var_dir": Path(tmp),
                 "gfmd_bot_secret": secrets.token_hex(16),
+                "gfmd_model_cache_dir": settings.gfmd_model_cache_dir
+                or settings.gfmd_var_dir / "model-cache",
             }
         )
-        return run_chat(settings, args.channel, args.lang, args.country, sys.stdin, sys.stdout)
+        return run_chat(
+            settings,
+            args.channel,
+            args.lang,
+            args.country,
+            sys.stdin,
+            sys.stdout,
+            provider_keyword=is_twilio_keyword,
+        )
 
 
 def cmd_serve(args: argparse.Namespace) -> int:

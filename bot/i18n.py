@@ -21,6 +21,7 @@ from babel.messages.pofile import read_po
 from babel.support import Translations
 
 from gfmd_info.normalise import normalise
+from gfmd_info.sms_encoding import Encoding, measure, to_gsm7
 
 DOMAIN = "messages"
 # "english please", "in arabic": a language named in a short message.
@@ -60,6 +61,21 @@ class Words:
 
     def plural(self, singular: str, plural: str, n: int) -> str:
         return str(self.translations.ngettext(singular, plural, n))
+
+    def latin_name(self) -> str:
+        """This language's own name in Latin letters ("Nepali", "Arabi"): an SMS language menu
+        in Latin letters stays GSM-7, at less than half the cost of one in every script."""
+        # Translators: your language's own name as its speakers write it in Latin letters.
+        name = str(
+            self.translations.pgettext("this language's own name, in Latin letters", "English")
+        )
+        if name != "English" or self.lang == FALLBACK:
+            return name
+        # A catalog without the entry: its name in itself if that is in Latin letters, else
+        # the name English speakers know.
+        native = display_name(self.lang)
+        gsm7 = measure(to_gsm7(native)).encoding is Encoding.GSM7
+        return native if gsm7 else english_name(self.lang)
 
     def alternatives(self, message: str) -> set[str]:
         """Normalised words of a `|`-separated list, in this language and in English."""
@@ -133,12 +149,21 @@ def _official_languages(country: str) -> tuple[str, ...]:
 
 @functools.lru_cache(maxsize=256)
 def display_name(lang: str) -> str:
-    """The language named in itself (`español`, `العربية`), as people recognise it."""
+    """The language named in itself (`Español`, `العربية`), without a country: `Filipino`, not
+    `Filipino (Pilipinas)`."""
     try:
-        name = Locale.parse(lang).get_display_name(lang) or lang
+        name = Locale.parse(lang).get_language_name(lang) or lang
     except (ValueError, UnknownLocaleError):
         return lang
     return name[:1].upper() + name[1:]
+
+
+@functools.lru_cache(maxsize=256)
+def english_name(lang: str) -> str:
+    try:
+        return Locale.parse(lang).get_language_name(FALLBACK) or lang
+    except (ValueError, UnknownLocaleError):
+        return lang
 
 
 @functools.lru_cache(maxsize=64)
@@ -148,11 +173,11 @@ def _names(languages: tuple[str, ...]) -> dict[str, str]:
     for lang in languages:
         for other in (*languages, "en"):
             try:
-                name = Locale.parse(lang).get_display_name(other)
+                locale = Locale.parse(lang)
+                found = (locale.get_display_name(other), locale.get_language_name(other))
             except (ValueError, UnknownLocaleError):
                 continue
-            if name:
-                names[normalise(name)] = lang
+            names.update((normalise(name), lang) for name in found if name)
         names[lang] = lang
     return names
 

@@ -67,6 +67,8 @@ class Reply:
     more_hint: str = ""
     # Localised lead-in for numbered options on text channels, e.g. "Reply with a number:".
     options_prompt: str = ""
+    # Options a row where a channel lays them out in rows (Telegram buttons); 0: its own layout.
+    options_per_row: int = 0
     # What the reply answers, for metrics and logs: a topic id and how it was reached
     # ("answer", "ambiguous", "none", "emergency", "menu", "control"...). Never user text.
     topic: str | None = None

@@ -143,8 +143,17 @@ def _line_html(line: _Line) -> str:
     return f"<b>{_escape(text)}</b>" if bold else _escape(text)
 
 
-def _paragraph_html(paragraph: _Paragraph) -> str:
-    return "\n".join(_line_html(line) for line in paragraph)
+def _paragraph_html(paragraph: _Paragraph, mark: str = "") -> str:
+    return _marked("\n".join(_line_html(line) for line in paragraph), mark)
+
+
+_LINE_START = re.compile(r"(?m)^(?=.)")
+
+
+def _marked(text: str, mark: str) -> str:
+    """`mark` before every line that is not empty: clients set each line's direction by its
+    first strong letter, so an Urdu line opening with "999" or "WhatsApp" would turn left."""
+    return _LINE_START.sub(mark, text) if mark else text
 
 
 def _split_text_for_html(text: str, limit: int) -> list[str]:
@@ -160,32 +169,40 @@ def _split_text_for_html(text: str, limit: int) -> list[str]:
     return [piece for chunk in chunks for piece in _split_text_for_html(chunk, limit)]
 
 
-def _fitting_paragraphs(paragraph: _Paragraph, limit: int) -> list[_Paragraph]:
-    if utf16_length(_paragraph_html(paragraph)) <= limit:
+def _fitting_paragraphs(paragraph: _Paragraph, limit: int, mark: str) -> list[_Paragraph]:
+    if utf16_length(_paragraph_html(paragraph, mark)) <= limit:
         return [paragraph]
-    # Too long for one message: each line becomes a paragraph, a long line is cut.
-    tag_room = len("<b></b>")
+    # Too long for one message: each line becomes a paragraph, a long line is cut. A mark
+    # before every line at most doubles a text, so marked chunks are cut at half the size.
+    room = limit - len("<b></b>")
+    room = room // 2 if mark else room
     return [
-        ((bold, chunk),)
-        for bold, text in paragraph
-        for chunk in _split_text_for_html(text, limit - tag_room)
+        ((bold, chunk),) for bold, text in paragraph for chunk in _split_text_for_html(text, room)
     ]
 
 
-def _telegram_paragraphs(reply: Reply, limit: int) -> list[_Paragraph]:
+def _telegram_paragraphs(reply: Reply, limit: int, mark: str) -> list[_Paragraph]:
     paragraphs = _paragraphs(reply)
     if not paragraphs and reply.options:
         # Telegram refuses an empty message: the buttons need some text above them.
         paragraphs = [((False, reply.options_prompt.strip() or "…"),)]
-    return [fitting for p in paragraphs for fitting in _fitting_paragraphs(p, limit)]
+    return [fitting for p in paragraphs for fitting in _fitting_paragraphs(p, limit, mark)]
 
 
 def _button_rows(reply: Reply) -> tuple[tuple[ButtonSpec, ...], ...]:
+    """`reply.options_per_row` buttons a row when it says; else two short ones side by side."""
     rows: list[list[ButtonSpec]] = []
+    width = reply.options_per_row
     for option in reply.options:
         if len(option.id.encode("utf-8")) > CALLBACK_DATA_MAX_BYTES:
             raise ValueError(f"option id {option.id!r} is over 64 bytes of callback data")
         button = ButtonSpec(label=option.label.strip(), data=option.id)
+        if width > 0:
+            if rows and len(rows[-1]) < width:
+                rows[-1].append(button)
+            else:
+                rows.append([button])
+            continue
         wide = len(button.label) > WIDE_BUTTON_LABEL
         previous = rows[-1] if rows else None
         if (
@@ -204,21 +221,22 @@ def render_telegram(reply: Reply) -> list[TelegramMessage]:
     """Messages in HTML parse mode, every content string escaped, titles, headings and the
     urgent block in <b>. Messages are cut between paragraphs (never inside a tag) so that
     each HTML text, which is never shorter than what Telegram counts, stays within 4000
-    characters. Buttons go on the last message; an rtl reply starts each message with U+200F."""
+    characters. Buttons go on the last message (`reply.options_per_row` a row when it says);
+    in an rtl reply every line starts with U+200F, so each reads right to left."""
     mark = RIGHT_TO_LEFT_MARK if reply.rtl else ""
     budget = TELEGRAM.max_chars or 4096
-    paragraphs = _telegram_paragraphs(reply, budget - len(mark))
+    paragraphs = _telegram_paragraphs(reply, budget, mark)
     texts: list[str] = []
     current: list[str] = []
     for paragraph in paragraphs:
-        candidate = [*current, _paragraph_html(paragraph)]
-        if current and not fits(mark + _PARAGRAPH_GAP.join(candidate), TELEGRAM):
-            texts.append(mark + _PARAGRAPH_GAP.join(current))
-            current = [_paragraph_html(paragraph)]
+        candidate = [*current, _paragraph_html(paragraph, mark)]
+        if current and not fits(_PARAGRAPH_GAP.join(candidate), TELEGRAM):
+            texts.append(_PARAGRAPH_GAP.join(current))
+            current = [_paragraph_html(paragraph, mark)]
         else:
             current = candidate
     if current:
-        texts.append(mark + _PARAGRAPH_GAP.join(current))
+        texts.append(_PARAGRAPH_GAP.join(current))
     if not texts:
         return []
     buttons = _button_rows(reply)
@@ -238,7 +256,7 @@ def _sms_annotation(page: SmsPage) -> str:
 
 
 def _telegram_plain(message: TelegramMessage) -> str:
-    text = html.unescape(_TAG.sub("", message.html)).lstrip(RIGHT_TO_LEFT_MARK)
+    text = html.unescape(_TAG.sub("", message.html)).replace(RIGHT_TO_LEFT_MARK, "")
     rows = [" ".join(f"[{button.label}]" for button in row) for row in message.buttons]
     return "\n".join([text, *rows])
 

@@ -8,7 +8,8 @@ from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
 from bot.flow import Event, after
-from bot.i18n import Words, display_name, official_languages
+from bot.i18n import Words
+from bot.language_menu import BUTTONS_PER_ROW, native_options, ordered_languages, sms_menu
 from bot.messages import Block, BlockKind, Channel, Inbound, Option, Reply
 from bot.rendering import render_sms_pages
 from bot.state import Position, UserState
@@ -18,8 +19,6 @@ from gfmd_info.knowledge import Knowledge
 if TYPE_CHECKING:
     from bot.conversation import Conversation
 
-# The language menu on SMS keeps at least this many languages, even if it needs a second page.
-LANGUAGE_MENU_MIN = 4
 RTL_LANGUAGES = frozenset({"ar", "ur", "fa", "ps", "he", "dv", "ckb", "sd", "ug", "yi"})
 
 
@@ -95,37 +94,41 @@ class Screens:
         return self.reply(state, blocks, options)
 
     def ask_language(self, state: UserState, greet: bool = False) -> Answer:
-        """The language menu: the person's language, their country's languages, the languages
-        their message looks like, then the rest. On SMS only as many as fit one page; a
-        language can also be chosen by typing its name."""
+        """The language menu (see `bot.language_menu`); on SMS within one page."""
         offered = self.conversation.ui_languages(self.knowledge)
-        guessed = list(self.guessed_languages()) if self.inbound.text.strip() else []
-        spoken = official_languages(state.country) if state.country else ()
-        ordered = [state.language, *spoken, *guessed, *offered]
-        languages = list(dict.fromkeys(lang for lang in ordered if lang in offered))
+        languages = ordered_languages(offered, state.language, state.country, self.guessed())
         words = self.words(state)
         blocks = []
         if greet:
             hello = words(_("Hello. I give free information about your rights as a migrant."))
             blocks.append(Block(BlockKind.TEXT, hello))
         blocks.append(Block(BlockKind.PROMPT, words(_("Choose your language:"))))
-        options = [Option(f"l:{lang}", display_name(lang)) for lang in languages]
-        while self.is_sms and len(options) > LANGUAGE_MENU_MIN:
-            draft = Reply(
-                blocks=tuple(blocks),
-                options=tuple(options),
-                options_prompt=words(_("Reply with a number:")),
-                more_hint=words(_("Reply MORE for more.")),
-            )
-            if _fits_sms(draft):
-                break
-            options.pop()
         event = Event.FIRST_CONTACT if state.position is Position.NEW else Event.ASK_LANGUAGE
-        return self.reply(state.update(position=after(state.position, event)), blocks, options)
+        state = state.update(position=after(state.position, event))
+        if not self.is_sms:
+            return self.reply(state, blocks, native_options(languages), per_row=BUTTONS_PER_ROW)
+        lang = self.lang(state)
+        draft = Reply(
+            blocks=tuple(blocks),
+            language=lang,
+            rtl=lang in RTL_LANGUAGES,
+            options_prompt=words(_("Reply with a number:")),
+        )
+        menu = sms_menu(draft, languages, self.conversation.words, more=greet)
+        return self.reply(state, blocks, list(menu.options))
 
-    def guessed_languages(self) -> tuple[str, ...]:
-        guess = self.knowledge.matcher.identify_language(self.inbound.text)
-        return tuple(guess.alternatives) or ((guess.lang,) if guess.lang else ())
+    def guessed(self) -> tuple[str, ...]:
+        """The languages a message looks like, likeliest first; of a control word ("नमस्ते"),
+        only those whose own words have it (an English "hello" tells nothing)."""
+        text = self.inbound.text
+        if not text.strip():
+            return ()
+        guess = self.knowledge.matcher.identify_language(text)
+        likeliest = tuple(guess.alternatives) or ((guess.lang,) if guess.lang else ())
+        if self.conversation.recognise(text) is None:
+            return likeliest
+        own = self.conversation.control_languages(text) - {"en"}
+        return (*(lang for lang in likeliest if lang in own), *sorted(own))
 
     def language_chosen(self, state: UserState, lang: str) -> Answer:
         return self.menu(state.update(language=lang), event=Event.LANGUAGE_CHOSEN)
@@ -224,6 +227,7 @@ class Screens:
         options: list[Option] | None = None,
         urgent: bool = False,
         more_hint: bool = True,
+        per_row: int = 0,
     ) -> Answer:
         """The reply, with the one-time disclaimer where it fits (on SMS: in the same page).
         A reply without options leaves the ones offered before in place."""
@@ -240,6 +244,7 @@ class Screens:
             # Topic pages carry the MORE hint in their text already (SMS).
             more_hint=words(_("Reply MORE for more.")) if more_hint else "",
             options_prompt=words(_("Reply with a number:")) if options else "",
+            options_per_row=per_row,
             topic=state.topic if state.position is Position.TOPIC else None,
         )
         disclaimer = self.content.language_pack(lang).disclaimer

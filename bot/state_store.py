@@ -217,8 +217,8 @@ class SqlStore:
         self._next_purge = stamp + PURGE_EVERY_SECONDS
         telegram_cutoff = stamp - int(SEEN_TELEGRAM_IDS_KEEP.total_seconds())
         self._run(
-            "DELETE FROM seen_delivery WHERE seen_at < ? AND delivery_id NOT LIKE 'twilio:%'",
-            (telegram_cutoff,),
+            "DELETE FROM seen_delivery WHERE seen_at < ? AND delivery_id NOT LIKE ?",
+            (telegram_cutoff, "twilio:%"),
         )
         self._run(
             "DELETE FROM seen_delivery WHERE seen_at < ?",

@@ -14,7 +14,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, Protocol
 
-CHECKPOINT_EVERY_SECONDS = 2.0
+CHECKPOINT_EVERY_SECONDS = 1.0
 # Past this the checkpointer truncates the WAL (waiting for the write lock); `journal_size_limit`
 # also cuts it back to this size whenever it is reset.
 WAL_LIMIT_BYTES = 16 * 1024 * 1024

@@ -120,7 +120,7 @@ function add(cls, text, asHtml) {
   log.appendChild(d); return d;
 }
 async function send(text, option) {
-  if (text) add("me", text);
+  if (text) add("me", text).dir = "auto";
   const body = {session, text: text || "", option_id: option || null,
     channel: document.getElementById("channel").value,
     lang: document.getElementById("lang").value || null,
@@ -132,7 +132,7 @@ async function send(text, option) {
   if (data.silent) { add("meta", "(no reply: opted out)"); return; }
   for (const m of data.messages) {
     const d = add("bot", m.html !== undefined ? m.html : m.text, m.html !== undefined);
-    if (data.rtl) d.dir = "rtl";
+    if (data.rtl) d.dir = "rtl";  // Urdu and Arabic: right to left, numbered lines too
     if (m.segments) add("meta", m.encoding + ", " + m.segments + " segment(s)");
     for (const row of (m.buttons || [])) for (const b of row) {
       const btn = document.createElement("button"); btn.className = "opt";

@@ -153,7 +153,8 @@ def local_country(from_number: str, to_field: str) -> str | None:
 
 
 def clean_text(body: str) -> str:
-    return _CONTROL_CHARS.sub(" ", body)[:MAX_TEXT_CHARS].strip()
+    # Cut first: no pattern ever sees more than a message can hold.
+    return _CONTROL_CHARS.sub(" ", body[:MAX_TEXT_CHARS]).strip()
 
 
 def media_count(value: str | None) -> int:

@@ -1,4 +1,8 @@
-"""Whole conversations, written as data (tests/bot/transcripts/*.yaml), played over SMS."""
+"""Whole conversations, written as data (tests/bot/transcripts/*.yaml), played over SMS.
+
+A turn sends text (`send`) or the number the last reply gave an option (`choose`), then checks
+what the person reads (`expect`, `options_include`) and, optionally, the reply's `language`,
+`urgent` and `rtl`; every reply fits one SMS page (two when urgent) of at most 3 segments."""
 
 from __future__ import annotations
 
@@ -65,8 +69,9 @@ def _check(turn: dict[str, Any], reply: Reply | None, where: str) -> None:
     offered = {option.id for option in reply.options}
     for option_id in turn.get("options_include", []):
         assert option_id in offered, f"{where}: {option_id} not in {offered}"
-    if "urgent" in turn:
-        assert reply.urgent is turn["urgent"], where
+    for key in ("urgent", "rtl", "language"):
+        if key in turn:
+            assert getattr(reply, key) == turn[key], f"{where}: {key} is {getattr(reply, key)!r}"
 
 
 @pytest.mark.parametrize("path", sorted(TRANSCRIPTS.glob("*.yaml")), ids=lambda p: p.stem)

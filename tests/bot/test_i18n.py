@@ -1,8 +1,10 @@
 from __future__ import annotations
 
+from gettext import c2py
 from pathlib import Path
 
 import pytest
+from babel.messages.plurals import get_plural
 from babel.support import NullTranslations, Translations
 
 from bot.i18n import (
@@ -15,21 +17,39 @@ from bot.i18n import (
 )
 
 LOCALES = Path(__file__).resolve().parents[2] / "locales"
-SUPPORTED = ["en", "es", "fr", "ar"]
+EVERY_FOLDER = sorted(p.name for p in LOCALES.iterdir() if p.is_dir())
+SUPPORTED = ["en", "es", "fr", "ar", "pt", "id", "tl", "sw", "ru", "ne", "hi", "bn", "ur"]
+WAIT = (
+    "Too many messages. Please wait %(num)d minute.",
+    "Too many messages. Please wait %(num)d minutes.",
+)
 
 
-@pytest.mark.parametrize("lang", SUPPORTED)
-def test_every_supported_language_loads_a_real_catalog(catalogs: Catalogs, lang: str) -> None:
+@pytest.mark.parametrize("lang", EVERY_FOLDER)
+def test_every_locales_folder_loads_a_real_catalog(catalogs: Catalogs, lang: str) -> None:
     words = catalogs.words(lang)
     assert words.lang == lang
     assert isinstance(words.translations, Translations)
     assert type(words.translations) is not NullTranslations
     if lang != "en":
         assert words("Choose your language:") != "Choose your language:"
+        assert words.plural(*WAIT, 5) != WAIT[1]
 
 
-def test_the_supported_languages_all_have_catalogs() -> None:
-    assert set(SUPPORTED) <= set(available_languages(LOCALES))
+@pytest.mark.parametrize("lang", EVERY_FOLDER)
+def test_every_catalog_has_its_languages_real_plural_forms(catalogs: Catalogs, lang: str) -> None:
+    """The catalog's Plural-Forms is CLDR's (Arabic six forms, Russian three, Indonesian one),
+    and every count gets a translated form."""
+    words = catalogs.words(lang)
+    cldr = c2py(get_plural(lang).plural_expr)
+    for n in [*range(0, 112), 1_000_000]:
+        assert words.translations.plural(n) == cldr(n), n
+        if lang != "en":
+            assert "Too many" not in words.plural(*WAIT, n)
+
+
+def test_the_thirteen_languages_all_have_catalogs() -> None:
+    assert set(SUPPORTED) <= set(available_languages(LOCALES)) == set(EVERY_FOLDER)
 
 
 def test_a_missing_catalog_is_an_error_not_a_silent_fallback(tmp_path: Path) -> None:
@@ -82,6 +102,18 @@ def test_the_senders_country_puts_its_languages_first() -> None:
     assert languages_for_country(None, ["en", "es"]) == ["en", "es"]
 
 
-def test_languages_are_named_in_themselves() -> None:
+def test_languages_are_named_in_themselves_without_a_country() -> None:
     assert display_name("es") == "Español"
     assert display_name("ar") == "العربية"
+    assert display_name("ne") == "नेपाली"
+    assert display_name("tl") == "Filipino"
+
+
+@pytest.mark.parametrize(
+    ("lang", "latin"),
+    [("en", "English"), ("ar", "Arabi"), ("ur", "Urdu"), ("ne", "Nepali"), ("ru", "Russkiy")],
+)
+def test_each_catalog_names_its_language_in_latin_letters(
+    catalogs: Catalogs, lang: str, latin: str
+) -> None:
+    assert catalogs.words(lang).latin_name() == latin

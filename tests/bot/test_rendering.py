@@ -160,6 +160,23 @@ def test_telegram_rtl_reply_starts_every_message_with_a_right_to_left_mark() -> 
     assert not render_telegram(_reply(SUMMARY))[0].html.startswith(RIGHT_TO_LEFT_MARK)
 
 
+def test_telegram_rtl_reply_marks_every_line_so_a_line_opening_with_a_number_reads_rtl() -> None:
+    urgent = Block(BlockKind.URGENT, "999 (پولیس)\nWhatsApp: کسی کو میسج کریں")
+    text = Block(BlockKind.TEXT, "آپ کا قصور نہیں۔\n\nIOM (iom.int) سے پوچھیں۔")
+    [message] = render_telegram(_reply(urgent, TITLE, text, rtl=True))
+    lines = [line for line in message.html.split("\n") if line]
+    assert len(lines) == 5
+    assert all(line.startswith(RIGHT_TO_LEFT_MARK) for line in lines)
+    assert RIGHT_TO_LEFT_MARK not in render_telegram(_reply(TITLE, SUMMARY))[0].html
+
+
+def test_telegram_lays_out_buttons_as_many_a_row_as_the_reply_asks() -> None:
+    options = tuple(Option(f"l:{n}", f"Language {n}") for n in range(7))
+    reply = Reply(blocks=(SUMMARY,), options=options, options_per_row=3)
+    [message] = render_telegram(reply)
+    assert [len(row) for row in message.buttons] == [3, 3, 1]
+
+
 def test_telegram_puts_short_labels_two_to_a_row_and_long_ones_alone() -> None:
     options = (
         Option("t:a", "Wages"),

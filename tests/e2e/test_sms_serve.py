@@ -17,6 +17,8 @@ import httpx
 import pytest
 from twilio.request_validator import RequestValidator
 
+from tests.e2e.conftest import MODEL_CACHE
+
 REPO = Path(__file__).resolve().parents[2]
 TOKEN = "e2e-auth-token-0123456789abcdef"
 SENDER = "+34612345678"
@@ -51,6 +53,8 @@ def server(tmp_path: Path) -> Iterator[str]:
         DATABASE_URL=f"sqlite:///{tmp_path}/db.sqlite3",
         GFMD_VAR_DIR=str(tmp_path),
         GFMD_BOT_SECRET="e2e-secret",
+        # The matcher trained once for the whole run, as every other served bot shares it.
+        GFMD_MODEL_CACHE_DIR=str(MODEL_CACHE),
     )
     log_path = tmp_path / "serve.log"
     with log_path.open("wb") as log:

@@ -80,6 +80,8 @@ class FakeBotApi:
         self._failures: dict[str, list[_Failure]] = {}
         self._lock = threading.Lock()
         self._message_ids = itertools.count(1001)
+        self._held: set[str] = set()
+        self._waiting = 0
         self._methods: dict[str, Callable[[dict[str, Any]], Awaitable[Any]]] = {
             "getMe": self._get_me,
             "sendMessage": self._send_message,
@@ -131,6 +133,21 @@ class FakeBotApi:
         with self._lock:
             self._failures.setdefault(method, []).append(_Failure(error_code, description))
 
+    def hold(self, method: str) -> None:
+        """Keep calls of `method` waiting, unanswered, until `release` (a slow Bot API). A call
+        whose client goes away meanwhile is not performed (and not recorded)."""
+        with self._lock:
+            self._held.add(method)
+
+    def release(self, method: str) -> None:
+        with self._lock:
+            self._held.discard(method)
+
+    def waiting(self) -> int:
+        """How many calls are being held."""
+        with self._lock:
+            return self._waiting
+
     # -- the API -------------------------------------------------------------------------------
 
     async def _endpoint(self, request: Request) -> JSONResponse:
@@ -138,6 +155,8 @@ class FakeBotApi:
             return _error(401, "Unauthorized")
         method = str(request.path_params["method"])
         params = await _params(request)
+        if method in self._held and not await self._held_until_released(method, request):
+            return _error(499, "Client went away")
         with self._lock:
             self._calls.append(ApiCall(method, params))
             failures = self._failures.get(method)
@@ -148,6 +167,19 @@ class FakeBotApi:
         if handler is None:
             return _error(404, "Not Found: method not found")
         return JSONResponse({"ok": True, "result": await handler(params)})
+
+    async def _held_until_released(self, method: str, request: Request) -> bool:
+        with self._lock:
+            self._waiting += 1
+        try:
+            while method in self._held:
+                await asyncio.sleep(0.01)
+                if await request.is_disconnected():
+                    return False
+            return not await request.is_disconnected()
+        finally:
+            with self._lock:
+                self._waiting -= 1
 
     async def _true(self, params: dict[str, Any]) -> bool:
         return True

@@ -8,7 +8,9 @@ import html
 import itertools
 import json
 import logging
+import os
 import shutil
+import tempfile
 import time
 from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager, contextmanager
@@ -243,7 +245,7 @@ def assert_well_formed(calls: list[ApiCall]) -> None:
         assert call.params["parse_mode"] == "HTML"
         assert 0 < len(str(call.params["text"])) < 4096
         for row in keyboard(call):
-            assert 1 <= len(row) <= 2
+            assert 1 <= len(row) <= 3  # the language menu: three a row
             for button in row:
                 assert 1 <= len(button["callback_data"].encode("utf-8")) <= 64
 
@@ -653,7 +655,11 @@ def test_html_special_characters_in_content_arrive_escaped(
     topic["title"] = "Wages & <pay>"
     topic["summary"] = "If pay < promised & late > 30 days, write it down: <b>not</b> a tag."
     path.write_text(yaml.safe_dump(topic, allow_unicode=True), encoding="utf-8")
-    settings = make_settings(tmp_path, bot_api, gfmd_content_dir=content)
+    # The matcher trained once per machine, as the served bots in tests/e2e share it.
+    cache = Path(tempfile.gettempdir()) / f"gfmd-test-model-cache-{os.getuid()}"
+    settings = make_settings(
+        tmp_path, bot_api, gfmd_content_dir=content, gfmd_model_cache_dir=cache
+    )
     with start_client(settings) as client:  # the real runtime, built from these settings
         telegram = Telegram(client, bot_api, turns)
         category = telegram.send(message_update("/start"))

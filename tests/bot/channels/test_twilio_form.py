@@ -111,7 +111,6 @@ def test_addresses_are_e164_or_whatsapp_e164() -> None:
 # -- over the webhook (enabled once `bot/channels/sms.py` calls `form_problem`) -----------------
 
 
-
 class Twilio:
     def __init__(self, client: TestClient) -> None:
         self.client = client
