@@ -14,7 +14,6 @@ from dataclasses import replace
 
 from bot.control_words import Control, ControlWords
 from bot.i18n import Catalogs, Words
-from bot.language_choice import written_language
 from bot.messages import Channel, Inbound, Reply
 from bot.question_masking import unanswered_text
 from bot.screens import short_reply
@@ -77,7 +76,7 @@ class Conversation:
         reply = replace(
             answer.reply,
             decision=turn.decision,
-            lang_written=written_language(knowledge, inbound.text) if inbound.text else "-",
+            lang_written=turn.written_language() if inbound.text else "-",
         )
         log.debug(
             "turn",

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 from bot.control_words import Control
 from bot.flow import Event, after
 from bot.i18n import language_named
-from bot.language_choice import first_language
+from bot.language_choice import first_language, written_language
 from bot.messages import Block, BlockKind, Channel, Inbound
 from bot.numbers import typed_number
 from bot.reading import read_message
@@ -58,6 +58,14 @@ class Turn:
         if self._match is None:
             self._match = self.knowledge.matcher.match(self.message.text, state.language)
         return self._match
+
+    def written_language(self) -> str:
+        """For metrics: the language the message was written in, "-" when it cannot be told.
+        The match already read it; a message never matched (a button, a number) is read now."""
+        if self._match is not None and self._match.written is not None:
+            guess = self._match.written
+            return guess.lang if guess.confident and guess.lang else "-"
+        return written_language(self.knowledge, self.message.text)
 
     def respond(self, state: UserState) -> Answer:
         return self._respond(self._with_language(state))

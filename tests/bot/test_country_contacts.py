@@ -2,33 +2,17 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from pathlib import Path
-
 import pytest
 
 from bot.conversation import Conversation
-from bot.i18n import Catalogs
 from bot.messages import Channel
 from bot.rendering import render_terminal
-from bot.state_store import SqlStore, open_store
+from bot.state_store import SqlStore
 from gfmd_info.knowledge import Knowledge
 from tests.bot.conversation_helpers import Person
 
 QUESTION = "my employer has not paid my salary for three months"
 MORE_TURNS = 8
-
-
-@pytest.fixture
-def store(tmp_path: Path) -> Iterator[SqlStore]:
-    opened = open_store(f"sqlite:///{tmp_path}/state.sqlite3")
-    yield opened
-    opened.close()
-
-
-@pytest.fixture
-def conversation(knowledge: Knowledge, catalogs: Catalogs, store: SqlStore) -> Conversation:
-    return Conversation(lambda: knowledge, catalogs, store)
 
 
 def _read_topic(person: Person) -> str:

@@ -4,32 +4,15 @@ phone's country."""
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
-from pathlib import Path
-
-import pytest
 
 from bot.conversation import Conversation
-from bot.i18n import Catalogs
 from bot.messages import BlockKind, Channel
-from bot.state_store import SqlStore, open_store
+from bot.state_store import SqlStore
 from gfmd_info.knowledge import Knowledge
 from tests.bot.conversation_helpers import Person, blocks
 
 ARABIC = re.compile(r"[\u0600-\u06ff]")
 NEPALI_QUESTION = "मेरो मालिकले तीन महिनादेखि तलब दिएको छैन"
-
-
-@pytest.fixture
-def store(tmp_path: Path) -> Iterator[SqlStore]:
-    opened = open_store(f"sqlite:///{tmp_path}/state.sqlite3")
-    yield opened
-    opened.close()
-
-
-@pytest.fixture
-def conversation(knowledge: Knowledge, catalogs: Catalogs, store: SqlStore) -> Conversation:
-    return Conversation(lambda: knowledge, catalogs, store)
 
 
 def _text(reply_blocks: list[str]) -> str:

@@ -3,32 +3,16 @@ SMS (greeting and menu) stays one page."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from pathlib import Path
-
 import pytest
 
 from bot.conversation import Conversation
-from bot.i18n import Catalogs
 from bot.language_menu import MORE_LANGUAGES, ordered_languages
 from bot.messages import Channel
 from bot.rendering import render_sms_pages, render_telegram
-from bot.state_store import SqlStore, open_store
+from bot.state_store import SqlStore
 from gfmd_info.knowledge import Knowledge
 from gfmd_info.sms_encoding import Encoding
 from tests.bot.conversation_helpers import Person
-
-
-@pytest.fixture
-def store(tmp_path: Path) -> Iterator[SqlStore]:
-    opened = open_store(f"sqlite:///{tmp_path}/state.sqlite3")
-    yield opened
-    opened.close()
-
-
-@pytest.fixture
-def conversation(knowledge: Knowledge, catalogs: Catalogs, store: SqlStore) -> Conversation:
-    return Conversation(lambda: knowledge, catalogs, store)
 
 
 def test_the_persons_language_then_their_countrys_then_their_messages_then_the_rest() -> None:

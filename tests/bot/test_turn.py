@@ -2,29 +2,19 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from pathlib import Path
-
 import pytest
 
 from bot.conversation import Conversation
 from bot.i18n import Catalogs
 from bot.messages import BlockKind, Channel
 from bot.state import Position
-from bot.state_store import SqlStore, open_store
+from bot.state_store import SqlStore
 from bot.turn import HANDLERS
 from gfmd_info.emergency_line import call_line
 from gfmd_info.knowledge import Knowledge
 from tests.bot.conversation_helpers import Person, blocks, shown
 
-COMPLETE = ("en", "es", "fr", "ar")
-
-
-@pytest.fixture
-def store(tmp_path: Path) -> Iterator[SqlStore]:
-    opened = open_store(f"sqlite:///{tmp_path}/state.sqlite3")
-    yield opened
-    opened.close()
+COMPLETE = ("en", "es", "fr", "ar", "pt", "id", "tl", "sw", "ru", "ne", "hi", "bn", "ur")
 
 
 @pytest.fixture
