@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -12,11 +14,15 @@ from gfmd_info.knowledge import Knowledge
 REPO = Path(__file__).resolve().parents[1]
 CONTENT = REPO / "content"
 LOCALES = REPO / "locales"
+# One trained matcher for the whole run, in-process runtimes and served subprocesses alike: the
+# cache is keyed by the phrases' fingerprint, so a stale entry is never read as a new one.
+MODEL_CACHE = Path(tempfile.gettempdir()) / f"gfmd-test-model-cache-{os.getuid()}"
+os.environ.setdefault("GFMD_MODEL_CACHE_DIR", str(MODEL_CACHE))
 
 
 @pytest.fixture(scope="session")
 def knowledge() -> Knowledge:
-    return Knowledge.load(CONTENT)
+    return Knowledge.load(CONTENT, MODEL_CACHE)
 
 
 @pytest.fixture(scope="session")

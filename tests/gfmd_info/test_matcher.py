@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -153,10 +155,14 @@ def test_the_same_content_gives_the_same_model_and_answers() -> None:
         assert first.match(text).as_json() == second.match(text).as_json()
 
 
-def test_unchanged_phrases_reuse_the_trained_model(knowledge: Knowledge) -> None:
-    first = Knowledge.from_content(knowledge.content)
-    again = Knowledge.from_content(knowledge.content)
-    assert again.matcher._models is first.matcher._models
+def test_unchanged_phrases_reuse_the_trained_model(tmp_path: Path) -> None:
+    first = Matcher(SMALL, cache_dir=tmp_path)
+    again = Matcher(SMALL, cache_dir=tmp_path)
+    assert again._models is first._models
+    model_cache._MEMORY.clear()
+    from_disk = Matcher(SMALL, cache_dir=tmp_path)
+    assert from_disk.fingerprint == first.fingerprint
+    assert from_disk.match("no food today").as_json() == first.match("no food today").as_json()
 
 
 _awkward = st.one_of(
