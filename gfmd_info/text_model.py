@@ -10,7 +10,6 @@ message costs a few dictionary look-ups and one small matrix product.
 from __future__ import annotations
 
 import itertools
-import math
 from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
@@ -55,13 +54,12 @@ class _Block:
 
     def vector(self, features: Sequence[str]) -> _Sparse | None:
         """The text's L2-normalised TF-IDF entries in this space, as (indexes, values)."""
-        counts = Counter(f for f in features if f in self.vocabulary)
-        if not counts:
+        lookup = self.vocabulary.get
+        known = [(i, c) for f, c in Counter(features).items() if (i := lookup(f)) is not None]
+        if not known:
             return None
-        index = np.fromiter((self.vocabulary[f] for f in counts), dtype=np.int64, count=len(counts))
-        tf = np.fromiter(
-            (1.0 + math.log(c) for c in counts.values()), dtype=np.float64, count=len(counts)
-        )
+        index = np.array([i for i, _ in known], dtype=np.int64)
+        tf = 1.0 + np.log(np.array([c for _, c in known], dtype=np.float64))
         values = tf * self.idf[index]
         norm = float(np.sqrt(values @ values))
         return (index, values / norm) if norm > 0.0 else None
