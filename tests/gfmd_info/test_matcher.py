@@ -173,7 +173,7 @@ _awkward = st.one_of(
 )
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=150, deadline=None)
 @given(text=_awkward, lang=st.sampled_from([None, "en", "ar", "xx"]))
 def test_any_text_gets_a_match_result_and_never_an_exception(
     matcher: Matcher, text: str, lang: str | None

@@ -53,7 +53,7 @@ extra = st.lists(
 )
 
 # Enough to reach every branch; the whole suite has a time budget.
-EXAMPLES = 500
+EXAMPLES = 250
 
 
 @st.composite
