@@ -7,6 +7,8 @@ that tells people how to find the number, never a guess.
 
 from __future__ import annotations
 
+from typing import Literal
+
 from babel import Locale
 from babel.core import UnknownLocaleError
 
@@ -18,28 +20,34 @@ EMERGENCY_TOPIC = "emergency"
 
 def urgent_text(content: ContentStore, lang: str, country: str | None) -> str:
     """The urgent text in `lang` for a person whose country is `country` (None: unknown)."""
-    pack, template_lang = _pack_with(content, lang, "urgent")
-    if pack is None or pack.urgent is None:
-        return ""
-    entry = content.emergency_number(country or "")
-    if entry is None:
-        return pack.urgent.without_number
-    return pack.urgent.with_number.replace(
-        "{country}", country_name(content, template_lang, entry)
-    ).replace("{number}", numbers_text(content, template_lang, entry))
+    return _filled(content, lang, country, "urgent", "{number}")
 
 
 def call_line(content: ContentStore, lang: str, country: str | None) -> str:
     """One short line: "In danger now? In the UAE call 999 (police), 998 (ambulance)."."""
-    pack, template_lang = _pack_with(content, lang, "call_line")
-    if pack is None or pack.call_line is None:
+    return _filled(content, lang, country, "call_line", "{numbers}")
+
+
+def _filled(
+    content: ContentStore,
+    lang: str,
+    country: str | None,
+    field: Literal["urgent", "call_line"],
+    numbers_placeholder: str,
+) -> str:
+    """A language's urgent text or call line, with the country's name and numbers put in."""
+    pack, template_lang = _pack_with(content, lang, field)
+    if pack is None:
+        return ""
+    template = pack.urgent if field == "urgent" else pack.call_line
+    if template is None:
         return ""
     entry = content.emergency_number(country or "")
     if entry is None:
-        return pack.call_line.without_number
-    return pack.call_line.with_number.replace(
+        return template.without_number
+    return template.with_number.replace(
         "{country}", country_name(content, template_lang, entry)
-    ).replace("{numbers}", numbers_text(content, template_lang, entry))
+    ).replace(numbers_placeholder, numbers_text(content, template_lang, entry))
 
 
 def numbers_text(content: ContentStore, lang: str, entry: EmergencyNumber) -> str:
