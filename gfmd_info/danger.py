@@ -109,10 +109,10 @@ def _contains(words: Sequence[str], run: Sequence[str], typos: Mapping[str, str]
 WINDOW_WORDS = 10
 
 
-def windows(words: Sequence[str], size: int = WINDOW_WORDS) -> list[str]:
-    """Overlapping runs of `size` words, for messages longer than `size` (else none)."""
-    if len(words) <= size:
+def window_spans(count: int, size: int = WINDOW_WORDS) -> list[tuple[int, int]]:
+    """(start, end) of overlapping runs of `size` words in a message of `count` words, for
+    messages longer than `size` (else none)."""
+    if count <= size:
         return []
     step = size // 2
-    starts = range(0, len(words) - size + step, step)
-    return [" ".join(words[i : i + size]) for i in starts]
+    return [(i, min(i + size, count)) for i in range(0, count - size + step, step)]

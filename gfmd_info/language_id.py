@@ -14,6 +14,7 @@ decides.
 
 from __future__ import annotations
 
+import functools
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -54,18 +55,43 @@ _RANGES = (
 )
 
 
-def _script_of(char: str) -> Script:
+_SCRIPTS = tuple(Script)
+_NO_LETTER = -1
+
+
+@functools.lru_cache(maxsize=8192)
+def _script_of(char: str) -> int:
+    """The index in `_SCRIPTS` of a letter's script; `_NO_LETTER` for what is no letter.
+    (Indexes, not the enum: an enum member hashes in Python, a message has many letters.)"""
+    if not char.isalpha():
+        return _NO_LETTER
     code = ord(char)
     for low, high, script in _RANGES:
         if low <= code <= high:
-            return script
-    return Script.OTHER
+            return _SCRIPTS.index(script)
+    return _SCRIPTS.index(Script.OTHER)
+
+
+def _letters_by_script(text: str) -> list[int]:
+    """How many letters of `text` each script has, in `_SCRIPTS` order."""
+    counts = [0] * len(_SCRIPTS)
+    for char, count in Counter(text).items():
+        script = _script_of(char)
+        if script != _NO_LETTER:
+            counts[script] += count
+    return counts
 
 
 def dominant_script(text: str) -> Script:
-    counts = Counter(_script_of(c) for c in text if c.isalpha())
-    counts.pop(Script.OTHER, None)
-    return counts.most_common(1)[0][0] if counts else Script.OTHER
+    return _dominant(_letters_by_script(text))
+
+
+def _dominant(by_script: list[int]) -> Script:
+    best = max(
+        (i for i, script in enumerate(_SCRIPTS) if script is not Script.OTHER),
+        key=lambda i: by_script[i],
+    )
+    return _SCRIPTS[best] if by_script[best] else Script.OTHER
 
 
 @dataclass(frozen=True)
@@ -81,6 +107,24 @@ class LanguageIdentifier:
         self._model = model
         self._scripts = scripts
         self.min_margin = 0.0
+        self._by_script: dict[Script, list[int]] = {}
+
+    def __setstate__(self, state: dict[str, object]) -> None:
+        self.__dict__.update(state)
+        self._by_script = {}
+
+    def _writers_of(self, script: Script) -> list[int]:
+        """Indexes of the languages written in `script` (all of them when none is)."""
+        known = self._by_script.get(script)
+        if known is None:
+            classes = self._model.classes
+            known = [
+                i
+                for i, lang in enumerate(classes)
+                if script is Script.OTHER or script in self._scripts.get(lang, frozenset())
+            ] or list(range(len(classes)))
+            self._by_script[script] = known
+        return known
 
     @classmethod
     def train(cls, data: TrainingData, model: TextModel | None = None) -> LanguageIdentifier:
@@ -110,26 +154,24 @@ class LanguageIdentifier:
 
         `vector`: the text already in the model's feature spaces, when the caller has it."""
         script = dominant_script(text)
+        return self._ranked(text, script, vector), script
+
+    def _ranked(self, text: str, script: Script, vector: Vector | None) -> list[tuple[str, float]]:
         scores = self._model.decision_of(vector if vector is not None else self._model.vector(text))
-        allowed = [
-            (lang, float(score))
-            for lang, score in zip(self._model.classes, scores, strict=True)
-            if script is Script.OTHER or script in self._scripts.get(lang, frozenset())
-        ]
-        if not allowed:
-            allowed = [
-                (lang, float(s)) for lang, s in zip(self._model.classes, scores, strict=True)
-            ]
+        classes = self._model.classes
+        allowed = [(classes[i], float(scores[i])) for i in self._writers_of(script)]
         allowed.sort(key=lambda kv: -kv[1])
-        return allowed, script
+        return allowed
 
     def identify(self, text: str, vector: Vector | None = None) -> LanguageGuess:
         """The language of an already normalised `text`."""
         words = text.split()
-        letters = sum(c.isalpha() for c in text)
+        by_script = _letters_by_script(text)
+        letters = sum(by_script)
         if not letters:
             return LanguageGuess(None, False)
-        ranked, script = self.ranked(text, vector)
+        script = _dominant(by_script)
+        ranked = self._ranked(text, script, vector)
         best, best_score = ranked[0]
         second_lang, second_score = ranked[1] if len(ranked) > 1 else (None, -np.inf)
         margin = best_score - second_score

@@ -24,7 +24,7 @@ from pathlib import Path
 
 import numpy as np
 
-from gfmd_info.danger import DangerTerms, windows
+from gfmd_info.danger import DangerTerms, window_spans
 from gfmd_info.language_id import LanguageGuess, LanguageIdentifier
 from gfmd_info.matching_data import LanguageLexicon
 from gfmd_info.model_cache import ModelCache
@@ -175,10 +175,10 @@ class Matcher:
         if self._emergency < 0:
             return -np.inf
         scores = whole if whole is not None else self.topic_scores(normalised)
-        best = float(scores[self._emergency])
-        for window in windows(normalised.split()):
-            best = max(best, float(self.topic_scores(window)[self._emergency]))
-        return best
+        words = normalised.split()
+        spans = window_spans(len(words))
+        windowed = self._models.topics.window_scores(words, spans, self._emergency)
+        return max([float(scores[self._emergency]), *windowed])
 
     def _identify(self, normalised: str, vector: Vector) -> LanguageGuess:
         languages = self._models.languages

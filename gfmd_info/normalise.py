@@ -22,6 +22,7 @@ Language knowledge that is not about the script (SMS spellings, stopwords, cliti
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 
@@ -67,6 +68,12 @@ def _is_arabic_mark(ch: str) -> bool:
     return 0x064B <= code <= 0x065F or code == 0x0670 or 0x06D6 <= code <= 0x06ED
 
 
+# Per-character answers are kept: a message repeats few distinct characters.
+@functools.lru_cache(maxsize=8192)
+def _strippable_base(ch: str) -> bool:
+    return unicodedata.name(ch, "").startswith(_STRIP_MARKS_SCRIPTS)
+
+
 def _strip_diacritics(text: str) -> str:
     """Drop combining marks that follow a Latin, Greek or Cyrillic base letter."""
     out: list[str] = []
@@ -76,12 +83,12 @@ def _strip_diacritics(text: str) -> str:
             if base_strippable or _is_arabic_mark(ch):
                 continue
         else:
-            name = unicodedata.name(ch, "")
-            base_strippable = name.startswith(_STRIP_MARKS_SCRIPTS)
+            base_strippable = _strippable_base(ch)
         out.append(ch)
     return unicodedata.normalize("NFC", "".join(out))
 
 
+@functools.lru_cache(maxsize=8192)
 def _keep_or_space(ch: str) -> str:
     cat = unicodedata.category(ch)
     if cat == "Nd":

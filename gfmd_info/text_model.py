@@ -4,14 +4,18 @@ Features are TF-IDF weights of character n-grams inside words (2-5: they carry t
 and romanised spellings) and of words and word pairs, each block L2-normalised, as scikit-learn's
 `TfidfVectorizer` computes them. A `LinearSVC` learns one weight vector per class. Serving does not
 go through scikit-learn: the fitted vocabularies, idf and weights are kept as plain arrays, so one
-message costs a few dictionary look-ups and one small matrix product.
+message costs a few dictionary look-ups and one small matrix product. The known character n-grams
+of each word the model was trained on are remembered on first sight (only those words: nothing
+people write is kept), and a long message's windows reuse its words' n-grams.
 """
 
 from __future__ import annotations
 
 import itertools
+import math
 from collections import Counter
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 import numpy as np
@@ -22,23 +26,42 @@ SVC_C = 0.5
 SEED = 0
 
 
-def char_ngrams(text: str) -> list[str]:
-    """Character n-grams inside each word, the word padded with spaces (as `char_wb`)."""
+def word_char_ngrams(word: str) -> list[str]:
+    """Character n-grams of one word padded with spaces (as scikit-learn's `char_wb`)."""
     low, high = CHAR_NGRAMS
-    grams: list[str] = []
-    for word in text.split():
-        padded = f" {word} "
-        size = len(padded)
-        for n in range(low, high + 1):
-            if n > size:
-                break
-            grams.extend(padded[i : i + n] for i in range(size - n + 1))
-    return grams
+    padded = f" {word} "
+    size = len(padded)
+    return [padded[i : i + n] for n in range(low, min(high, size) + 1) for i in range(size - n + 1)]
+
+
+def char_ngrams(text: str) -> list[str]:
+    """Character n-grams inside each word of `text`."""
+    return [gram for word in text.split() for gram in word_char_ngrams(word)]
 
 
 def word_ngrams(text: str) -> list[str]:
-    words = text.split()
-    return words + [f"{a} {b}" for a, b in itertools.pairwise(words)]
+    return _word_ngrams_of(text.split())
+
+
+def _word_ngrams_of(words: Sequence[str]) -> list[str]:
+    return [*words, *(f"{a} {b}" for a, b in itertools.pairwise(words))]
+
+
+class _TrainingCharNgrams:
+    """`char_ngrams` remembering each word's n-grams for one training run (words repeat)."""
+
+    def __init__(self) -> None:
+        self._seen: dict[str, list[str]] = {}
+
+    def __call__(self, text: str) -> list[str]:
+        grams: list[str] = []
+        seen = self._seen
+        for word in text.split():
+            known = seen.get(word)
+            if known is None:
+                known = seen[word] = word_char_ngrams(word)
+            grams.extend(known)
+        return grams
 
 
 ANALYZERS: tuple[Callable[[str], list[str]], ...] = (char_ngrams, word_ngrams)
@@ -52,14 +75,17 @@ class _Block:
     idf: NDArray[np.float32]
     weights: NDArray[np.float32]
 
-    def vector(self, features: Sequence[str]) -> _Sparse | None:
-        """The text's L2-normalised TF-IDF entries in this space, as (indexes, values)."""
+    def indexes(self, features: Iterable[str]) -> list[int]:
         lookup = self.vocabulary.get
-        known = [(i, c) for f, c in Counter(features).items() if (i := lookup(f)) is not None]
-        if not known:
+        return [i for f in features if (i := lookup(f)) is not None]
+
+    def vector(self, indexes: Iterable[int]) -> _Sparse | None:
+        """The L2-normalised TF-IDF entries of known features, as (indexes, values)."""
+        counts = Counter(indexes)
+        if not counts:
             return None
-        index = np.array([i for i, _ in known], dtype=np.int64)
-        tf = 1.0 + np.log(np.array([c for _, c in known], dtype=np.float64))
+        index = np.fromiter(counts.keys(), dtype=np.int64, count=len(counts))
+        tf = 1.0 + np.log(np.fromiter(counts.values(), dtype=np.float64, count=len(counts)))
         values = tf * self.idf[index]
         norm = float(np.sqrt(values @ values))
         return (index, values / norm) if norm > 0.0 else None
@@ -68,6 +94,10 @@ class _Block:
 # A text in a model's feature spaces: per block, its (indexes, values), or None when empty.
 _Sparse = tuple[NDArray[np.int64], NDArray[np.float64]]
 Vector = tuple[_Sparse | None, ...]
+
+
+# What a model remembers while serving, rebuilt after unpickling rather than stored.
+_REMEMBERED = frozenset({"_word_grams", "_columns"})
 
 
 class TextModel:
@@ -79,6 +109,16 @@ class TextModel:
         self.classes = tuple(classes)
         self._blocks = tuple(blocks)
         self._intercept = intercept.astype(np.float64)
+        self._word_grams: dict[str, tuple[int, ...]] = {}
+        self._columns: dict[int, list[tuple[list[float], list[float]]]] = {}
+
+    def __getstate__(self) -> dict[str, object]:
+        return {k: v for k, v in self.__dict__.items() if k not in _REMEMBERED}
+
+    def __setstate__(self, state: dict[str, object]) -> None:
+        self.__dict__.update(state)
+        self._word_grams = {}
+        self._columns = {}
 
     @classmethod
     def train(cls, texts: Sequence[str], labels: Sequence[str]) -> TextModel:
@@ -94,7 +134,7 @@ class TextModel:
 
         vectorisers = [
             TfidfVectorizer(analyzer=analyzer, sublinear_tf=True, dtype=np.float64)
-            for analyzer in ANALYZERS
+            for analyzer in (_TrainingCharNgrams(), word_ngrams)
         ]
         matrix = hstack([v.fit_transform(texts) for v in vectorisers]).tocsr()
         spaces = [
@@ -104,9 +144,17 @@ class TextModel:
             )
             for vectoriser in vectorisers
         ]
+        # liblinear lets go of the GIL: the labellings train side by side, one per core.
+        with ThreadPoolExecutor(max_workers=max(1, len(labellings))) as pool:
+            fits = dict(
+                zip(
+                    labellings,
+                    pool.map(lambda ls: _fit(matrix, ls), labellings.values()),
+                    strict=True,
+                )
+            )
         models: dict[str, TextModel] = {}
-        for name, labels in labellings.items():
-            classes, coef, intercept = _fit(matrix, labels)
+        for name, (classes, coef, intercept) in fits.items():
             blocks: list[_Block] = []
             start = 0
             for vocabulary, idf in spaces:
@@ -117,12 +165,69 @@ class TextModel:
             models[name] = cls(classes, blocks, intercept.astype(np.float32))
         return models
 
+    def _char_indexes(self, word: str) -> tuple[int, ...]:
+        known = self._word_grams.get(word)
+        if known is None:
+            chars, words = self._blocks
+            known = tuple(chars.indexes(word_char_ngrams(word)))
+            if word in words.vocabulary:
+                self._word_grams[word] = known
+        return known
+
     def vector(self, text: str) -> Vector:
         """An already normalised text in this model's feature spaces."""
-        return tuple(
-            block.vector(analyzer(text))
-            for block, analyzer in zip(self._blocks, ANALYZERS, strict=True)
+        return self.words_vector(text.split())
+
+    def words_vector(self, words: Sequence[str]) -> Vector:
+        chars, pairs = self._blocks
+        return (
+            chars.vector(itertools.chain.from_iterable(map(self._char_indexes, words))),
+            pairs.vector(pairs.indexes(_word_ngrams_of(words))),
         )
+
+    def window_scores(
+        self, words: Sequence[str], spans: Iterable[tuple[int, int]], column: int
+    ) -> list[float]:
+        """One class's score for each run `words[start:end]`, reusing each word's n-grams.
+
+        For one class a few hundred features are summed faster in plain Python than numpy
+        starts an array: long messages score two windows per word."""
+        spans = list(spans)
+        if not spans:
+            return []
+        per_word = [self._char_indexes(w) for w in words]
+        (char_dot, char_sq), (pair_dot, pair_sq) = self._column_terms(column)
+        pairs = self._blocks[1]
+        intercept = float(self._intercept[column])
+        scores: list[float] = []
+        for start, end in spans:
+            score = intercept
+            for counts, dot_terms, sq_terms in (
+                (Counter(itertools.chain.from_iterable(per_word[start:end])), char_dot, char_sq),
+                (Counter(pairs.indexes(_word_ngrams_of(words[start:end]))), pair_dot, pair_sq),
+            ):
+                dot = sq = 0.0
+                for i, count in counts.items():
+                    tf = 1.0 if count == 1 else 1.0 + math.log(count)
+                    dot += tf * dot_terms[i]
+                    sq += tf * tf * sq_terms[i]
+                if sq > 0.0:
+                    score += dot / math.sqrt(sq)
+            scores.append(score)
+        return scores
+
+    def _column_terms(self, column: int) -> list[tuple[list[float], list[float]]]:
+        """Per block, idf x weight and idf squared of every feature, for one class."""
+        terms = self._columns.get(column)
+        if terms is None:
+            terms = self._columns[column] = [
+                (
+                    (block.idf.astype(np.float64) * block.weights[:, column]).tolist(),
+                    np.square(block.idf.astype(np.float64)).tolist(),
+                )
+                for block in self._blocks
+            ]
+        return terms
 
     def shares_features_with(self, other: TextModel) -> bool:
         """Whether a vector made by `other` means the same here (trained together)."""

@@ -29,7 +29,7 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import NDArray
 
-from gfmd_info.danger import windows
+from gfmd_info.danger import window_spans
 from gfmd_info.language_id import ROMANISED_TWINS, LanguageIdentifier, Script
 from gfmd_info.matching_data import LanguageLexicon
 from gfmd_info.text_model import TextModel
@@ -112,7 +112,8 @@ def out_of_fold(data: TrainingData, progress: Callable[[str], None] = lambda _: 
             best[i] = scores[order[0]]
             margin[i] = scores[order[0]] - scores[order[1]]
             predicted[i] = topics.classes[order[0]]
-            window_scores = [topics.decision(w)[emergency] for w in windows(text.split())]
+            words = text.split()
+            window_scores = topics.window_scores(words, window_spans(len(words)), emergency)
             danger[i] = max([float(scores[emergency]), *window_scores])
             ranked, script = languages.ranked(text)
             lang_predicted[i] = ranked[0][0]

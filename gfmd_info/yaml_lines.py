@@ -12,9 +12,12 @@ into ``False`` behind an editor's back.
 
 from __future__ import annotations
 
+import pickle
 import re
+import threading
+from collections import OrderedDict
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
@@ -138,8 +141,31 @@ def _unreadable_scalar_line(node: Node) -> int | None:
         loader.dispose()
 
 
+# Content is read again at every reload, and most files have not changed: a file's parse is
+# kept by its text (the data pickled, so that no caller can change what the next one gets).
+_PARSED_LIMIT = 4096
+_parsed: OrderedDict[str, tuple[bytes, YamlDocument]] = OrderedDict()
+_parsed_lock = threading.Lock()
+
+
 def load_yaml(text: str) -> YamlDocument:
     """Parse one YAML document safely; raise :class:`YamlSyntaxError` instead of a traceback."""
+    with _parsed_lock:
+        kept = _parsed.get(text)
+        if kept is not None:
+            _parsed.move_to_end(text)
+    if kept is not None:
+        data, document = kept
+        return replace(document, data=pickle.loads(data))
+    document = _parse(text)
+    with _parsed_lock:
+        _parsed[text] = (pickle.dumps(document.data, pickle.HIGHEST_PROTOCOL), document)
+        while len(_parsed) > _PARSED_LIMIT:
+            _parsed.popitem(last=False)
+    return document
+
+
+def _parse(text: str) -> YamlDocument:
     loader = _ContentLoader(text)
     try:
         node = loader.get_single_node()

@@ -53,3 +53,24 @@ def test_the_best_class_is_the_topic_the_words_belong_to() -> None:
     model = TextModel.train(TEXTS, LABELS)
     scores = model.decision("the landlord evicted me")
     assert model.classes[int(np.argmax(scores))] == "shelter"
+
+
+def test_window_scores_equal_the_score_of_each_window_read_as_its_own_text() -> None:
+    model = TextModel.train(TEXTS, LABELS)
+    text = "salary not paid and the landlord evicted me so i lost my passport salary"
+    words = text.split()
+    spans = [(0, 5), (3, 9), (8, len(words)), (0, len(words))]
+    for column in range(len(model.classes)):
+        expected = [float(model.decision(" ".join(words[a:b]))[column]) for a, b in spans]
+        np.testing.assert_allclose(model.window_scores(words, spans, column), expected, rtol=1e-9)
+
+
+def test_a_trained_word_is_remembered_and_the_memory_is_not_pickled() -> None:
+    import pickle
+
+    model = TextModel.train(TEXTS, LABELS)
+    before = model.decision("landlord zzzunknown").tolist()
+    restored = pickle.loads(pickle.dumps(model))
+    assert restored.decision("landlord zzzunknown").tolist() == before
+    assert "landlord" in model._word_grams and "zzzunknown" not in model._word_grams
+    assert not pickle.loads(pickle.dumps(model))._word_grams
