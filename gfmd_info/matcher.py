@@ -28,7 +28,7 @@ from gfmd_info.danger import DangerTerms, window_spans
 from gfmd_info.language_id import LanguageGuess, LanguageIdentifier
 from gfmd_info.matching_data import LanguageLexicon
 from gfmd_info.model_cache import ModelCache
-from gfmd_info.normalise import normalise
+from gfmd_info.normalise import normalise, normalise_content
 from gfmd_info.text_model import TextModel, Vector
 from gfmd_info.thresholds import Thresholds
 from gfmd_info.training_data import EMERGENCY, OFFTOPIC, TrainingData, training_data
@@ -152,7 +152,7 @@ class Matcher:
         self._danger = DangerTerms({code: lex.emergency_terms for code, lex in lexicons.items()})
         self._vocabularies = {
             code: frozenset(
-                w for ps in lex.phrases.values() for p in ps for w in normalise(p).split()
+                w for ps in lex.phrases.values() for p in ps for w in normalise_content(p).split()
             )
             for code, lex in lexicons.items()
         }

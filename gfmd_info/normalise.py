@@ -88,7 +88,6 @@ def _strip_diacritics(text: str) -> str:
     return unicodedata.normalize("NFC", "".join(out))
 
 
-@functools.lru_cache(maxsize=8192)
 def _keep_or_space(ch: str) -> str:
     cat = unicodedata.category(ch)
     if cat == "Nd":
@@ -98,6 +97,23 @@ def _keep_or_space(ch: str) -> str:
     if cat == "Cf":  # RTL marks, zero-width joiners, BOM: invisible, drop entirely
         return ""
     return " "
+
+
+_KEPT_CHARACTERS = 1 << 16
+
+
+class _KeepOrSpace(dict[int, str]):
+    """A `str.translate` table filled on first sight of each character: translate then looks
+    characters up in C instead of calling a function for each."""
+
+    def __missing__(self, code: int) -> str:
+        kept = _keep_or_space(chr(code))
+        if len(self) < _KEPT_CHARACTERS:  # bounded, whatever characters people send
+            self[code] = kept
+        return kept
+
+
+_KEEP_OR_SPACE = _KeepOrSpace()
 
 
 def normalise(text: str) -> str:
@@ -112,6 +128,11 @@ def normalise(text: str) -> str:
     text = unicodedata.normalize("NFKC", text).casefold()
     text = _strip_diacritics(text)
     text = text.translate(_ARABIC_FOLD).translate(_INDIC_FOLD)
-    text = "".join(_keep_or_space(ch) for ch in text)
+    text = text.translate(_KEEP_OR_SPACE)
     text = _REPEATS.sub(r"\1\1", text)
     return _SPACES.sub(" ", text).strip()
+
+
+# Content strings (phrases, terms) are normalised again at every load and in every process
+# that builds a matcher; messages never go through this cache.
+normalise_content = functools.lru_cache(maxsize=1 << 17)(normalise)

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from rapidfuzz import fuzz
 
 from gfmd_info.matching_data import LanguageLexicon
-from gfmd_info.normalise import normalise
+from gfmd_info.normalise import normalise_content as normalise
 
 EMERGENCY = "emergency"
 # The pseudo-topic of off-topic messages; not a valid topic id, so it never meets a real one.
