@@ -1,5 +1,5 @@
 """`gfmd-bot`: serve, chat, match, eval, matcher tune, content check/stamp/export/import/review,
-unanswered, report gaps, telegram."""
+unanswered, report gaps/usage, telegram."""
 
 from __future__ import annotations
 

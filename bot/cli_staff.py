@@ -1,8 +1,10 @@
-"""The staff's commands: translation sheets, reviews, and what people asked that went unanswered.
+"""The staff's commands: translation sheets, reviews, what people asked that went unanswered,
+and how much the bot is used.
 
 ``content export`` / ``content import`` take a language's strings to a translator and back,
 ``content review`` records a native speaker's review, ``report gaps`` and ``unanswered`` show
-the questions the bot could not answer. :func:`register` adds them to ``gfmd-bot``.
+the questions the bot could not answer, ``report usage`` the messages answered per day.
+:func:`register` adds them to ``gfmd-bot``.
 """
 
 from __future__ import annotations
@@ -21,7 +23,8 @@ def register(
     commands: argparse._SubParsersAction[argparse.ArgumentParser],
     content_commands: argparse._SubParsersAction[argparse.ArgumentParser],
 ) -> None:
-    """Add ``content export|import|review`` and ``report gaps`` to the ``gfmd-bot`` parser."""
+    """Add ``content export|import|review`` and ``report gaps|usage`` to the ``gfmd-bot``
+    parser."""
     export = content_commands.add_parser("export", help="a language's strings for a translator")
     export.add_argument("--lang", required=True)
     export.add_argument("--format", choices=["csv", "xlsx", "po"], default=None)
@@ -52,6 +55,13 @@ def register(
     gaps.add_argument("--since", type=_day, default=None, help="YYYY-MM-DD")
     gaps.add_argument("--lang", default=None)
     gaps.set_defaults(func=cmd_report_gaps)
+    usage = report_commands.add_parser("usage", help="messages answered per day, counted")
+    period = usage.add_mutually_exclusive_group()
+    period.add_argument("--since", type=_day, default=None, metavar="YYYY-MM-DD")
+    period.add_argument(
+        "--days", type=_count_of_days, default=None, metavar="N", help="the last N days"
+    )
+    usage.set_defaults(func=cmd_report_usage)
 
 
 def _day(text: str) -> dt.date:
@@ -59,6 +69,12 @@ def _day(text: str) -> dt.date:
         return dt.date.fromisoformat(text)
     except ValueError:
         raise argparse.ArgumentTypeError(f"{text!r} is not a date like 2026-11-30") from None
+
+
+def _count_of_days(text: str) -> int:
+    if not text.isdigit() or int(text) < 1:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number of days like 30")
+    return int(text)
 
 
 def more_hints(locales_dir: Path) -> Callable[[str], str] | None:
@@ -166,15 +182,12 @@ def cmd_content_review(args: argparse.Namespace) -> int:
 
 def cmd_report_gaps(args: argparse.Namespace) -> int:
     from bot.state_store import open_store
-    from gfmd_info.gap_report import AskedRow, format_gaps, group_gaps
+    from gfmd_info.gap_report import format_gaps, group_gaps
 
     settings = Settings()
     store = open_store(settings.database_url)
     try:
-        rows = [
-            AskedRow(day=row.day, lang=row.lang, text=row.text, hits=row.hits)
-            for row in store.unanswered_rows(args.since)
-        ]
+        rows = store.unanswered_rows(args.since)
     finally:
         store.close()
     gaps = group_gaps(rows, since=args.since, lang=args.lang)
@@ -187,6 +200,22 @@ def cmd_report_gaps(args: argparse.Namespace) -> int:
             days_listed=True,
         )
     )
+    return 0
+
+
+def cmd_report_usage(args: argparse.Namespace) -> int:
+    from bot.state_store import open_store
+    from bot.usage_report import format_usage
+
+    since: dt.date | None = args.since
+    if args.days is not None:
+        since = dt.datetime.now(dt.UTC).date() - dt.timedelta(days=args.days - 1)
+    store = open_store(Settings().database_url)
+    try:
+        rows = store.usage_rows(since)
+    finally:
+        store.close()
+    print(format_usage(rows, since))
     return 0
 
 

@@ -2,7 +2,9 @@
 
 `respond` runs inside the store transaction the intake opened (the person's row locked): it
 loads the state, lets a `Turn` decide (global checks, then the handler of the position; see
-`bot.turn`), and saves what the turn returned. Nothing here knows a channel's wire format.
+`bot.turn`), and saves what the turn returned, with the day's usage counts and, when the bot
+could not answer outright, the question (both without any key). Nothing here knows a channel's
+wire format.
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ from bot.state import UserState
 from bot.state_store import PersonSession, Store
 from bot.topic_pages import TopicPages, topic_pages
 from bot.turn import Turn
+from gfmd_info.gap_report import Kind
 from gfmd_info.knowledge import Knowledge
 
 log = logging.getLogger(__name__)
@@ -69,8 +72,8 @@ class Conversation:
             session.delete()
         else:
             session.save(answer.state)
-        if answer.unanswered is not None:
-            self._record_unanswered(session, *answer.unanswered)
+        if answer.question is not None:
+            self._record_question(session, *answer.question)
         if answer.reply is None:
             return None
         reply = replace(
@@ -78,6 +81,15 @@ class Conversation:
             decision=turn.decision,
             lang_written=turn.written_language() if inbound.text else "-",
         )
+        if not inbound.is_preview:
+            session.count_usage(
+                self._clock().date(),
+                str(inbound.channel),
+                reply.lang_written,
+                reply.language,
+                reply.topic or "-",
+                reply.decision,
+            )
         log.debug(
             "turn",
             extra={"event": "turn", "topic": reply.topic, "decision": reply.decision},
@@ -127,12 +139,12 @@ class Conversation:
         """Whether `text` speaks of danger now: the intake lets it through the rate limit."""
         return self._knowledge().matcher.match(text).emergency
 
-    def _record_unanswered(self, session: PersonSession, lang: str, text: str) -> None:
+    def _record_question(self, session: PersonSession, kind: Kind, lang: str, text: str) -> None:
         # No key, no time beyond the day: what people asked, never who asked it; whatever
         # could reach someone is masked (see `bot.question_masking`).
         cleaned = unanswered_text(text, UNANSWERED_MAX)
         if cleaned:
-            session.record_unanswered(lang, cleaned, self._clock().date())
+            session.record_unanswered(lang, cleaned, self._clock().date(), kind)
 
     def rate_limited(self, state: UserState | None, minutes: int) -> Reply:
         """The one "please wait" a person gets when they cross the message limit."""

@@ -14,6 +14,7 @@ from bot.messages import Block, BlockKind, Channel, Inbound, Option, Reply
 from bot.rendering import render_sms_pages
 from bot.state import Position, UserState
 from gfmd_info.emergency_line import call_line
+from gfmd_info.gap_report import Kind
 from gfmd_info.knowledge import Knowledge
 
 if TYPE_CHECKING:
@@ -33,8 +34,9 @@ class Answer:
 
     reply: Reply | None
     state: UserState | None
-    # (language, text) of a question nobody could answer, to keep apart without its sender.
-    unanswered: tuple[str, str] | None = None
+    # (kind, language, text) of a question the bot could not answer outright ("unanswered",
+    # or "ambiguous": only a choice of topics), to keep apart without its sender.
+    question: tuple[Kind, str, str] | None = None
 
 
 def short_reply(lang: str, text: str, decision: str, lead: str = "") -> Reply:

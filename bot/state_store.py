@@ -2,7 +2,9 @@
 
 Stored: each person's `UserState` under an HMAC key, a fixed-window message counter per key,
 the ids of deliveries already handled (so a duplicate is answered once, across restarts and
-replicas), and, with no key at all, the normalised text of questions the bot could not answer.
+replicas), and, with no key at all, the normalised text of questions the bot could not answer
+(or only with a choice of topics) and how many messages were answered each day, by channel,
+languages, topic and decision.
 
 One message is one transaction (`Store.person`): the person's row is locked, then the delivery
 is recorded, the message counted, the state loaded and saved. An exception rolls all of it back,
@@ -19,7 +21,8 @@ from typing import Any
 
 from bot.state import UserState
 from bot.store_connections import Connector, connect
-from bot.store_schema import SCHEMA
+from bot.store_schema import upgrade
+from gfmd_info.gap_report import AskedRow, Kind
 
 # Twilio's signature has no timestamp: a captured message stays a duplicate this long (see
 # `bot.channels.twilio_form`). Telegram's update ids only need to outlive its retries.
@@ -30,6 +33,9 @@ SEEN_TELEGRAM_IDS_KEEP = dt.timedelta(days=7)
 RETENTION = dt.timedelta(days=180)
 UNANSWERED_RETENTION = dt.timedelta(days=30)
 PURGE_EVERY_SECONDS = 3600
+# The lock replicas take to upgrade the tables one after the other (never a user key: those
+# are hex digests).
+SCHEMA_LOCK = "store schema"
 
 
 @dataclass(frozen=True)
@@ -40,13 +46,17 @@ class UnansweredQuestion:
 
 
 @dataclass(frozen=True)
-class UnansweredRow:
-    """One question on one day, for the gap report."""
+class UsageRow:
+    """How many messages were answered on one day along each dimension ("-": none, or not
+    told): no key, no text."""
 
     day: dt.date
-    lang: str
-    text: str
-    hits: int
+    channel: str
+    lang_written: str
+    lang_answered: str
+    topic: str
+    decision: str
+    count: int
 
 
 class _Sql:
@@ -133,11 +143,31 @@ class PersonSession:
         )
         return int(rows[0][0]) if rows else 1
 
-    def record_unanswered(self, lang: str, text: str, day: dt.date) -> None:
+    def record_unanswered(
+        self, lang: str, text: str, day: dt.date, kind: Kind = "unanswered"
+    ) -> None:
         self._sql.run(
-            "INSERT INTO unanswered (lang, text, day, hits) VALUES (?, ?, ?, 1) "
-            "ON CONFLICT (lang, text, day) DO UPDATE SET hits = unanswered.hits + 1",
-            (lang, text, day.isoformat()),
+            "INSERT INTO unanswered (kind, lang, text, day, hits) VALUES (?, ?, ?, ?, 1) "
+            "ON CONFLICT (kind, lang, text, day) DO UPDATE SET hits = unanswered.hits + 1",
+            (kind, lang, text, day.isoformat()),
+        )
+
+    def count_usage(
+        self,
+        day: dt.date,
+        channel: str,
+        lang_written: str,
+        lang_answered: str,
+        topic: str,
+        decision: str,
+    ) -> None:
+        """One message answered, added to the day's aggregates."""
+        self._sql.run(
+            "INSERT INTO usage_daily (day, channel, lang_written, lang_answered, topic, decision,"
+            " hits) VALUES (?, ?, ?, ?, ?, ?, 1) "
+            "ON CONFLICT (day, channel, lang_written, lang_answered, topic, decision) "
+            "DO UPDATE SET hits = usage_daily.hits + 1",
+            (day.isoformat(), channel, lang_written, lang_answered, topic, decision),
         )
 
 
@@ -154,15 +184,13 @@ class SqlStore:
         self._retention = retention
         self.unanswered_retention = unanswered_retention
         self._next_purge = 0
-        with connector.connection() as db:
-            sql = _Sql(db, connector.placeholder)
-            for statement in SCHEMA:
-                sql.run(statement)
+        with self._transaction(SCHEMA_LOCK) as sql:
+            upgrade(lambda statement, params: sql.run(statement, params)[0])
         self.purge(dt.datetime.now(dt.UTC))
 
     @contextmanager
-    def person(self, key: str) -> Iterator[PersonSession]:
-        """One transaction with `key`'s row locked: committed when the block ends, rolled back
+    def _transaction(self, key: str) -> Iterator[_Sql]:
+        """One transaction holding `key`'s lock: committed when the block ends, rolled back
         when it raises."""
         connector = self._connector
         with connector.connection() as db:
@@ -171,12 +199,18 @@ class SqlStore:
             try:
                 if connector.lock_person:
                     sql.run(connector.lock_person, (key,))
-                for_update = "" if connector.in_process else " FOR UPDATE"
-                yield PersonSession(sql, key, for_update)
+                yield sql
             except BaseException:
                 sql.run("ROLLBACK")
                 raise
             sql.run("COMMIT")
+
+    @contextmanager
+    def person(self, key: str) -> Iterator[PersonSession]:
+        """One transaction with `key`'s row locked."""
+        for_update = "" if self._connector.in_process else " FOR UPDATE"
+        with self._transaction(key) as sql:
+            yield PersonSession(sql, key, for_update)
         now = dt.datetime.now(dt.UTC)
         if int(now.timestamp()) >= self._next_purge:
             self.purge(now)
@@ -203,9 +237,11 @@ class SqlStore:
         with self.person(key) as session:
             return session.count_message(now, window_seconds)
 
-    def record_unanswered(self, lang: str, text: str, day: dt.date) -> None:
+    def record_unanswered(
+        self, lang: str, text: str, day: dt.date, kind: Kind = "unanswered"
+    ) -> None:
         with self.person("") as session:
-            session.record_unanswered(lang, text, day)
+            session.record_unanswered(lang, text, day, kind)
 
     def _run(self, statement: str, params: Sequence[object] = ()) -> list[Any]:
         with self._connector.connection() as db:
@@ -239,24 +275,55 @@ class SqlStore:
                 return max(0, sql.run("DELETE FROM unanswered")[1])
             return max(0, sql.run("DELETE FROM unanswered WHERE day < ?", (before.isoformat(),))[1])
 
-    def unanswered_rows(self, since: dt.date | None = None) -> list[UnansweredRow]:
-        """Every kept question with its day, from `since` on (all with None)."""
+    def unanswered_rows(self, since: dt.date | None = None) -> list[AskedRow]:
+        """Every kept question with its day and kind, from `since` on (all with None), for the
+        gap report."""
         rows = self._run(
-            "SELECT day, lang, text, hits FROM unanswered WHERE day >= ? ORDER BY day, lang, text",
+            "SELECT day, lang, text, hits, kind FROM unanswered WHERE day >= ? "
+            "ORDER BY day, lang, text, kind",
             ((since or dt.date.min).isoformat(),),
         )
         return [
-            UnansweredRow(dt.date.fromisoformat(str(r[0])), str(r[1]), str(r[2]), int(r[3]))
+            AskedRow(
+                day=dt.date.fromisoformat(str(r[0])),
+                lang=str(r[1]),
+                text=str(r[2]),
+                hits=int(r[3]),
+                kind="ambiguous" if r[4] == "ambiguous" else "unanswered",
+            )
             for r in rows
         ]
 
     def unanswered(self, limit: int = 50) -> list[UnansweredQuestion]:
+        """The questions that got no answer at all, most asked first (ambiguous ones are in the
+        gap report only)."""
         rows = self._run(
-            "SELECT lang, text, SUM(hits) AS n FROM unanswered GROUP BY lang, text "
-            "ORDER BY n DESC, lang, text LIMIT ?",
+            "SELECT lang, text, SUM(hits) AS n FROM unanswered WHERE kind = 'unanswered' "
+            "GROUP BY lang, text ORDER BY n DESC, lang, text LIMIT ?",
             (limit,),
         )
         return [UnansweredQuestion(str(r[0]), str(r[1]), int(r[2])) for r in rows]
+
+    def usage_rows(self, since: dt.date | None = None) -> list[UsageRow]:
+        """The daily counts from `since` on (all with None), by day."""
+        rows = self._run(
+            "SELECT day, channel, lang_written, lang_answered, topic, decision, hits "
+            "FROM usage_daily WHERE day >= ? "
+            "ORDER BY day, channel, lang_written, lang_answered, topic, decision",
+            ((since or dt.date.min).isoformat(),),
+        )
+        return [
+            UsageRow(
+                day=dt.date.fromisoformat(str(r[0])),
+                channel=str(r[1]),
+                lang_written=str(r[2]),
+                lang_answered=str(r[3]),
+                topic=str(r[4]),
+                decision=str(r[5]),
+                count=int(r[6]),
+            )
+            for r in rows
+        ]
 
     def ping(self) -> None:
         self._run("SELECT 1")

@@ -24,6 +24,7 @@ from bot.reading import read_message
 from bot.screens import Answer
 from bot.state import Position, UserState
 from bot.topic_screens import TopicScreens
+from gfmd_info.gap_report import Kind
 from gfmd_info.knowledge import Knowledge
 from gfmd_info.matcher import EMERGENCY, Decision, MatchResult
 from gfmd_info.normalise import normalise
@@ -275,8 +276,8 @@ class Turn:
         if result.decision is Decision.ANSWER and result.topic:
             return self.screens.topic(state, result.topic, danger_possible)
         if result.decision is Decision.AMBIGUOUS and len(result.alternatives) > 1:
-            return self.screens.ambiguous(state, result.alternatives[:3], danger_possible)
-        unanswered = None if self.message.inbound.is_preview else (result.lang or "en", text)
+            answer = self.screens.ambiguous(state, result.alternatives[:3], danger_possible)
+            return self._kept(answer, "ambiguous", result)
         if state.position is Position.NEW and state.language is None:
             answer = self.screens.ask_language(state, greet=True)
         else:
@@ -284,7 +285,13 @@ class Turn:
                 _("Sorry, I did not understand. Choose a topic:")
             )
             answer = self.screens.menu(state, sorry, Event.NOT_UNDERSTOOD)
-        return replace(answer, unanswered=unanswered)
+        return self._kept(answer, "unanswered", result)
+
+    def _kept(self, answer: Answer, kind: Kind, result: MatchResult) -> Answer:
+        """`answer`, with the question to keep for the gap report (a preview's is not kept)."""
+        if self.message.inbound.is_preview:
+            return answer
+        return replace(answer, question=(kind, result.lang or "en", self.message.text))
 
 
 HANDLERS: dict[Position, Callable[[Turn, UserState], Answer]] = {

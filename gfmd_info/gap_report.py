@@ -1,6 +1,8 @@
-"""What people asked that the bot could not answer, grouped so that editors see the gaps.
+"""What people asked that the bot could not answer, or only with a choice of topics
+(ambiguous), grouped so that editors see the gaps.
 
-The rows carry no user key: a day, a language, the masked text and how often it was asked.
+The rows carry no user key: a day, a language, the masked text, how often it was asked and
+which of the two it was.
 Similar questions ("my visa expired", "visa expired what do i do") form one group, compared by
 rapidfuzz's ``token_set_ratio`` (word order and repeated words do not matter). A group shows
 how often it was asked, the day it was last asked and one example, masked again here so that

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import sqlite3
 import subprocess
 import sys
 import uuid
@@ -79,6 +80,49 @@ def test_unanswered_questions_are_counted_without_any_user_key(store: SqlStore) 
     store.record_unanswered("xx", text, NOW.date())
     found = [q for q in store.unanswered(500) if q.text == text]
     assert [(q.lang, q.hits) for q in found] == [("xx", 2)]
+
+
+def test_the_same_question_is_kept_apart_as_unanswered_and_as_ambiguous(store: SqlStore) -> None:
+    text = f"question {_key()}"
+    store.record_unanswered("xx", text, NOW.date())
+    store.record_unanswered("xx", text, NOW.date(), kind="ambiguous")
+    store.record_unanswered("xx", text, NOW.date(), kind="ambiguous")
+    kept = {(row.kind, row.hits) for row in store.unanswered_rows() if row.text == text}
+    assert kept == {("unanswered", 1), ("ambiguous", 2)}
+    # The plain listing is of questions that got no answer at all.
+    assert [q.hits for q in store.unanswered(500) if q.text == text] == [1]
+
+
+def test_a_database_of_the_version_before_kinds_is_upgraded_keeping_its_questions(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "state.sqlite3"
+    old = sqlite3.connect(path)
+    old.executescript(
+        """CREATE TABLE user_state (
+            user_key TEXT PRIMARY KEY, state TEXT NOT NULL, updated_on TEXT NOT NULL);
+        CREATE TABLE unanswered (
+            lang TEXT NOT NULL, text TEXT NOT NULL, day TEXT NOT NULL, hits INTEGER NOT NULL,
+            PRIMARY KEY (lang, text, day));
+        CREATE INDEX unanswered_by_day ON unanswered (day);
+        INSERT INTO unanswered VALUES ('es', 'no me pagan', '2026-11-20', 3);"""
+    )
+    old.close()
+
+    for _ in range(2):  # a second start finds nothing left to do
+        store = open_store(f"sqlite:///{path}", unanswered_retention=dt.timedelta(days=3650))
+        try:
+            rows = store.unanswered_rows()
+            store.record_unanswered("es", "no me pagan", dt.date(2026, 11, 20), kind="ambiguous")
+        finally:
+            store.close()
+    assert [(row.kind, row.hits) for row in rows] == [("ambiguous", 1), ("unanswered", 3)]
+    db = sqlite3.connect(path)
+    try:
+        versions = db.execute("SELECT version FROM schema_version ORDER BY version").fetchall()
+    finally:
+        db.close()
+    assert versions == [(1,), (2,)]
 
 
 def test_state_written_by_one_process_is_read_by_a_fresh_one(tmp_path: Path) -> None:

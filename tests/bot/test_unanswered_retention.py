@@ -47,6 +47,16 @@ def test_by_default_a_question_is_kept_30_days(store: SqlStore) -> None:
     assert kept(store) == {"no me pagan"}
 
 
+def test_ambiguous_questions_are_kept_no_longer(store: SqlStore) -> None:
+    for days_ago in (31, 29):
+        store.record_unanswered(
+            "es", f"visa o salario {days_ago}", TODAY - dt.timedelta(days_ago), "ambiguous"
+        )
+    store.purge(NOW)
+    assert [row.text for row in store.unanswered_rows()] == ["visa o salario 29"]
+    assert store.purge_unanswered(None) == 1
+
+
 def test_the_retention_is_a_setting(database_url: str) -> None:
     settings = Settings(_env_file=None, gfmd_unanswered_retention_days=7)  # type: ignore[call-arg]
     retention = dt.timedelta(days=settings.gfmd_unanswered_retention_days)
