@@ -1,7 +1,8 @@
-"""The FastAPI app factory: health, readiness, metrics, admin, and each channel's routes.
+"""The FastAPI app factory: health, readiness, metrics, the staff's routes, each channel's.
 
-The core routes live here; a channel hands the app its routes through `mount(app, runtime)`,
-which returns a `ChannelStatus` (live or not, and why). The app owns the runtime from then on:
+The core routes live here, the staff's in `bot.staff`. A channel, and the staff's preview,
+hands the app its routes through `mount(app, runtime)`, which returns a `ChannelStatus` (live
+or not, and why; see `bot.channel_status`). The app owns the runtime from then on:
 its lifespan starts each channel's own lifespan, reloads content on SIGHUP, and closes the store
 after the last request.
 """
@@ -13,61 +14,28 @@ import logging
 import signal
 import threading
 import time
-from collections.abc import AsyncIterator, Callable, Iterator, Sequence
-from contextlib import (
-    AbstractAsyncContextManager,
-    AsyncExitStack,
-    asynccontextmanager,
-    contextmanager,
-)
-from dataclasses import dataclass
-from typing import Annotated
+from collections.abc import AsyncIterator, Iterator, Sequence
+from contextlib import AsyncExitStack, asynccontextmanager, contextmanager
 
-from fastapi import Depends, FastAPI, HTTPException, Request
-from fastapi.responses import JSONResponse, PlainTextResponse, Response
+from fastapi import FastAPI
+from fastapi.responses import JSONResponse, Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from bot.admin_auth import admin_access, admin_refusal
+from bot.admin_auth import admin_access
 from bot.body_limit import BodyLimit
+from bot.channel_status import ChannelMount, ChannelStatus
 from bot.metrics import Metrics
 from bot.runtime import Runtime, build_runtime
 from bot.settings import Settings
+from bot.staff import admin_routes
+from bot.web_deps import RuntimeDep
+
+# `bot.server` and the tests name the status of what is mounted through this module.
+__all__ = ["ChannelMount", "ChannelStatus", "create_app"]
 
 log = logging.getLogger(__name__)
 
 PROMETHEUS_TEXT = "text/plain; version=0.0.4; charset=utf-8"
-
-
-@dataclass(frozen=True)
-class ChannelStatus:
-    name: str
-    live: bool
-    reason: str
-    lifespan: Callable[[], AbstractAsyncContextManager[None]] | None = None
-
-
-ChannelMount = Callable[[FastAPI, Runtime], ChannelStatus]
-
-
-async def get_runtime(request: Request) -> Runtime:
-    # async on purpose: FastAPI runs a plain `def` dependency in a thread, on every request.
-    runtime: Runtime = request.app.state.runtime
-    return runtime
-
-
-RuntimeDep = Annotated[Runtime, Depends(get_runtime)]
-
-
-async def require_admin(request: Request, runtime: RuntimeDep) -> None:
-    """The staff routes' gate (see `bot.admin_auth`). A dependency with no body parameter: it
-    runs before any route reads a byte of the body."""
-    client = request.client.host if request.client else None
-    refusal = admin_refusal(runtime.settings, request.headers, client)
-    if refusal is not None:
-        raise HTTPException(status_code=403, detail=refusal)
-
-
-AdminDep = Annotated[None, Depends(require_admin)]
 
 
 def _core_routes(app: FastAPI) -> None:
@@ -92,18 +60,6 @@ def _core_routes(app: FastAPI) -> None:
     @app.get("/metrics")
     def metrics(runtime: RuntimeDep) -> Response:
         return Response(runtime.metrics.render(), media_type=PROMETHEUS_TEXT)
-
-    @app.post("/admin/reload")
-    def reload_content(runtime: RuntimeDep, _admin: AdminDep) -> JSONResponse:
-        log.info("reload_requested", extra={"event": "reload_requested", "by": "http"})
-        result = runtime.reload_content()
-        body = {"reloaded": result.ok, "version": result.version, "problems": list(result.problems)}
-        return JSONResponse(body, status_code=200 if result.ok else 422)
-
-    @app.get("/admin/unanswered")
-    def unanswered(runtime: RuntimeDep, _admin: AdminDep, limit: int = 50) -> PlainTextResponse:
-        rows = runtime.store.unanswered(max(1, min(limit, 500)))
-        return PlainTextResponse("\n".join(f"{q.hits}\t{q.lang}\t{q.text}" for q in rows))
 
 
 class WebhookTiming:
@@ -180,7 +136,8 @@ def reload_on_sighup(runtime: Runtime) -> Iterator[None]:
 
 
 def default_channels() -> list[ChannelMount]:
-    from bot.channels import preview, sms, telegram
+    from bot.channels import sms, telegram
+    from bot.staff import preview
 
     return [sms.mount, telegram.mount, preview.mount]
 
@@ -190,7 +147,7 @@ def create_app(
     runtime: Runtime | None = None,
     channels: Sequence[ChannelMount] | None = None,
 ) -> FastAPI:
-    """The whole bot as one ASGI app. `channels` defaults to SMS and Telegram."""
+    """The whole bot as one ASGI app. `channels` defaults to SMS, Telegram and the preview."""
     runtime = runtime or build_runtime(settings)
     statuses: list[ChannelStatus] = []
 
@@ -222,6 +179,7 @@ def create_app(
     )
     app.state.runtime = runtime
     _core_routes(app)
+    admin_routes.mount(app)
     core_paths = frozenset(getattr(route, "path", "") for route in app.routes)
     for mount in default_channels() if channels is None else channels:
         statuses.append(mount(app, runtime))

@@ -157,4 +157,3 @@ def _mapping(data: object, name: str) -> dict[str, object]:
 def _country_name(code: str) -> str:
     name = Locale("en").territories.get(code)
     return name if isinstance(name, str) else code
-

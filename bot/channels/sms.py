@@ -33,7 +33,7 @@ from twilio.request_validator import (
 )
 from twilio.twiml.messaging_response import MessagingResponse
 
-from bot.app import ChannelStatus
+from bot.channel_status import ChannelStatus
 from bot.channels.twilio_form import form_problem
 from bot.intake import Delivery
 from bot.messages import Channel, Inbound, Reply

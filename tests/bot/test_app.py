@@ -19,7 +19,8 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from prometheus_client.parser import text_string_to_metric_families
 
-from bot.app import ChannelStatus, create_app
+from bot.app import create_app
+from bot.channel_status import ChannelStatus
 from bot.conversation import Conversation
 from bot.i18n import Catalogs
 from bot.messages import Channel, Inbound

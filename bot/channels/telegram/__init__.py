@@ -15,7 +15,7 @@ from __future__ import annotations
 from fastapi import APIRouter, FastAPI
 from fastapi.responses import JSONResponse, Response
 
-from bot.app import ChannelStatus
+from bot.channel_status import ChannelStatus
 from bot.channels.telegram.commands import (
     ALLOWED_UPDATES,
     SECRET_FORMAT,

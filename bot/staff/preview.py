@@ -1,6 +1,7 @@
 """The web preview: NGO staff talk to the bot in a browser, shown as SMS, Telegram or WhatsApp.
 
-`GET /preview` is a one-page chat; `POST /preview/message` turns its JSON into an `Inbound` and
+`GET /preview` is a one-page chat, with the last 30 days' use and the unanswered questions
+below it (`bot.staff.usage_panel`); `POST /preview/message` turns its JSON into an `Inbound` and
 the `Reply` into what each medium would send (SMS pages with their encoding and segments,
 Telegram HTML with buttons, WhatsApp text). Staff only, by the same rule as `/admin/*` (see
 `bot.admin_auth`), checked before the body is read; the body is bounded by `bot.body_limit`.
@@ -9,6 +10,9 @@ Each browser tab is its own pseudonymous person; nothing here is counted in the 
 
 from __future__ import annotations
 
+import datetime as dt
+import html
+import re
 import secrets
 from typing import Annotated, Any
 
@@ -16,10 +20,13 @@ from fastapi import FastAPI, Request
 from fastapi.responses import HTMLResponse, JSONResponse, Response
 from pydantic import BaseModel, Field, ValidationError
 
-from bot.app import AdminDep, ChannelStatus, RuntimeDep
+from bot.channel_status import ChannelStatus
+from bot.i18n import display_name
 from bot.messages import Channel, Inbound, Reply
 from bot.rendering import render_sms_pages, render_telegram, render_whatsapp_text
 from bot.runtime import Runtime
+from bot.staff.usage_panel import usage_panel_html
+from bot.web_deps import AdminDep, RuntimeDep
 
 ROUTE = "/preview"
 MEDIA = {"sms": Channel.SMS, "telegram": Channel.TELEGRAM, "whatsapp": Channel.WHATSAPP}
@@ -62,10 +69,27 @@ def rendered(reply: Reply | None, channel: Channel) -> dict[str, Any]:
     return {"silent": False, "urgent": reply.urgent, "rtl": reply.rtl, "messages": messages}
 
 
+def page_html(runtime: Runtime) -> str:
+    """The page for one new browser tab. Blocking (store reads): call it off the event loop."""
+    languages = runtime.conversation.ui_languages(runtime.knowledge())
+    choices = "".join(
+        f'<option value="{html.escape(lang)}">{html.escape(display_name(lang))} ({lang})</option>'
+        for lang in languages
+    )
+    today = dt.datetime.now(dt.UTC).date()
+    fills = {
+        "session": secrets.token_urlsafe(12),
+        "languages": choices,
+        "panel": usage_panel_html(runtime.store, runtime.settings, today),
+    }
+    # One pass: what one fill inserts is never read for another's placeholder.
+    return re.sub(r"\{(session|languages|panel)\}", lambda m: fills[m[1]], PAGE)
+
+
 def mount(app: FastAPI, runtime: Runtime) -> ChannelStatus:
     @app.get(ROUTE, include_in_schema=False)
-    async def preview_page(_admin: AdminDep) -> HTMLResponse:
-        return HTMLResponse(PAGE.replace("{session}", secrets.token_urlsafe(12)))
+    async def preview_page(runtime: RuntimeDep, _admin: AdminDep) -> HTMLResponse:
+        return HTMLResponse(await runtime.call(page_html, runtime))
 
     @app.post(f"{ROUTE}/message", include_in_schema=False)
     async def preview_message(request: Request, runtime: RuntimeDep, _admin: AdminDep) -> Response:
@@ -98,19 +122,23 @@ PAGE = r"""<!doctype html>
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <style>
 body{font-family:system-ui,sans-serif;max-width:42rem;margin:1rem auto;padding:0 1rem}
+#usage svg{max-width:100%;height:auto}#gaps pre{white-space:pre-wrap}
 #log div{margin:.5rem 0;padding:.5rem;border-radius:.5rem;white-space:pre-wrap}
 .me{background:#dcf8c6;text-align:right}.bot{background:#f1f1f1}.meta{color:#666;font-size:.8rem}
 button.opt{margin:.2rem}form{display:flex;gap:.5rem}input[name=text]{flex:1}
 </style></head><body>
 <h1>gfmd-bot preview</h1>
 <p>Talk to the bot as a person would. SMS pages show their encoding and segments.</p>
-<label>Medium <select id="channel"><option>sms</option><option>telegram</option>
-<option>whatsapp</option></select></label>
-<label>Language hint <input id="lang" size="6" placeholder="es-419"></label>
+<label>Medium <select id="channel"><option value="sms">SMS</option>
+<option value="telegram">Telegram</option><option value="whatsapp">WhatsApp</option></select>
+</label>
+<label>Language hint <select id="lang"><option value="">(none)</option>{languages}</select>
+</label>
 <label>Country <input id="country" size="3" placeholder="AE"></label>
 <div id="log"></div>
 <form id="f"><input name="text" autocomplete="off" placeholder="Type a message">
 <button>Send</button></form>
+{panel}
 <script>
 const session = "{session}";
 const log = document.getElementById("log");

@@ -4,24 +4,13 @@ without a proxy while not, a Bearer token only, and no redirect built from the H
 from __future__ import annotations
 
 from collections.abc import Callable
-from pathlib import Path
-from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
 
-from bot.app import create_app
-from bot.channels import preview
-from bot.conversation import Conversation
-from bot.i18n import Catalogs
-from bot.metrics import Metrics
-from bot.runtime import KnowledgeHolder, Runtime
-from bot.settings import Settings
-from bot.state_store import open_store
-from gfmd_info.knowledge import Knowledge
+from bot.content_holder import KnowledgeHolder, ReloadResult
+from tests.support.staff_runtime import ADMIN_TOKEN as TOKEN
 
-REPO = Path(__file__).resolve().parents[2]
-TOKEN = "admin-token-for-tests"
 PREVIEW_BODY = {"session": "session-one", "text": "hello"}
 # What a proxy on the same host may add; any of them, even empty, hides the real client.
 PROXY_HEADERS = [
@@ -34,27 +23,10 @@ PROXY_HEADERS = [
 ]
 
 
-@pytest.fixture
-def make_client(
-    tmp_path: Path, knowledge: Knowledge, catalogs: Catalogs
-) -> Callable[..., TestClient]:
-    def factory(**overrides: Any) -> TestClient:
-        values: dict[str, Any] = {
-            "gfmd_content_dir": REPO / "content",
-            "gfmd_locales_dir": REPO / "locales",
-            "gfmd_var_dir": tmp_path,
-            "database_url": f"sqlite:///{tmp_path}/state.sqlite3",
-            "gfmd_bot_secret": "test-secret",
-            **overrides,
-        }
-        settings = Settings(_env_file=None, **values)  # type: ignore[call-arg]
-        holder = KnowledgeHolder(settings.gfmd_content_dir, knowledge)
-        store = open_store(settings.database_url)
-        conversation = Conversation(holder, catalogs, store)
-        runtime = Runtime(settings, holder, catalogs, store, conversation, Metrics(), b"secret")
-        return TestClient(create_app(settings, runtime, channels=[preview.mount]))
-
-    return factory
+@pytest.fixture(autouse=True)
+def instant_reload(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Who may reload is tested here; the reload itself (seconds of loading) in test_app.py."""
+    monkeypatch.setattr(KnowledgeHolder, "reload", lambda self: ReloadResult(True, "same"))
 
 
 def staff_calls(client: TestClient, headers: dict[str, str]) -> list[int]:
