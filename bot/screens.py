@@ -75,13 +75,12 @@ class Screens:
         return self.inbound.channel in (Channel.SMS, Channel.TERMINAL)
 
     def category_name(self, state: UserState, category_id: str) -> str:
-        """A category's name from the content (`categories:` in a language's pack) when it has
-        one, in the person's language or else English; else the bot's catalog."""
+        """A category's label from the content, in the person's language or else English."""
         for lang in (self.lang(state), "en"):
-            names = getattr(self.content.language_pack(lang), "categories", None) or {}
-            if category_id in names:
-                return str(names[category_id])
-        return self.words(state)(category_label(category_id))
+            label = self.content.language_pack(lang).categories.get(category_id)
+            if label:
+                return label
+        return category_id
 
     # -- screens ----------------------------------------------------------------------------
 
@@ -275,17 +274,3 @@ def _fit_sms(reply: Reply) -> Reply:
         if candidate.blocks and _fits_sms(candidate):
             return candidate
     return reply
-
-
-def category_label(category_id: str) -> str:
-    """The catalog entry naming a category; an unknown category shows its id."""
-    labels = {
-        "safety": _("Safety and danger"),
-        "health": _("Health"),
-        "work-and-pay": _("Work and pay"),
-        "housing-and-food": _("Housing and food"),
-        "papers-and-travel": _("Papers and travel"),
-        "family-and-children": _("Family and children"),
-        "rights-and-support": _("Rights and legal help"),
-    }
-    return labels.get(category_id, category_id)

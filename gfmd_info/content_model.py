@@ -228,6 +228,8 @@ class LanguagePack(Strict):
     call_line: CallLine | None = None
     # The words for each service in a list of numbers: police, ambulance, fire, all.
     services: dict[Service, NonEmpty] = Field(default_factory=dict)
+    # The menu's name for each category of topics.yaml, by id: a menu line and a button.
+    categories: dict[str, Title] = Field(default_factory=dict)
     # Between numbers, and between services sharing one: ", " unless the language has its own.
     list_separator: Annotated[str, StringConstraints(min_length=1, max_length=3)] = ", "
     # Country names as the urgent text and call line use them, where babel's name does not

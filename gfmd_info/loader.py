@@ -87,11 +87,13 @@ def read_content(content_dir: Path) -> ContentRead:
     reader = _Reader(content_dir)
     sections = _read_sections(reader)
     organisations, org_ids = _read_organisations(reader, sections)
-    categories, topics, topic_ids = _read_topics(reader, sections, org_ids)
+    categories, category_ids, topics, topic_ids = _read_topics(reader, sections, org_ids)
     notes, note_ids = _read_country_notes(reader, sections, topic_ids)
     numbers = _read_emergency_numbers(reader)
     contacts, contact_ids = _read_contacts(reader, topic_ids)
-    known = _KnownIds(notes=note_ids, organisations=org_ids, contacts=contact_ids)
+    known = _KnownIds(
+        notes=note_ids, organisations=org_ids, contacts=contact_ids, categories=category_ids
+    )
     languages, texts, packs = _read_languages(reader, topic_ids, known)
     store = ContentStore.build(
         version=reader.version(),
@@ -311,12 +313,13 @@ def _read_topics(
     reader: _Reader,
     sections: Mapping[str, str] | None,
     org_ids: set[str] | None,
-) -> tuple[list[Category], list[TopicMeta], set[str] | None]:
+) -> tuple[list[Category], set[str] | None, list[TopicMeta], set[str] | None]:
+    """The categories and topics, each with the ids declared (``None``: the file is broken)."""
     rel = "topics.yaml"
     document = reader.read(rel)
     data = None if document is None else reader.mapping(rel, document, ["categories", "topics"])
     if data is None:
-        return [], [], None
+        return [], None, [], None
     categories: dict[str, Category] = {}
     category_entries = reader.entries(rel, data, "categories")
     category_ids = _declared(category_entries)
@@ -361,7 +364,7 @@ def _read_topics(
         if category.id not in used:
             reader.at(rel, ("categories", index), "no topic is in this category", "warning")
     topics_found = [topic for _, topic in topics.values()]
-    return list(categories.values()), topics_found, declared
+    return list(categories.values()), category_ids, topics_found, declared
 
 
 def _check_country(reader: _Reader, rel: str, loc: Loc, code: str) -> None:
@@ -453,6 +456,7 @@ class _KnownIds:
     notes: set[str] | None
     organisations: set[str] | None
     contacts: set[str] | None
+    categories: set[str] | None
 
 
 def _read_languages(
@@ -500,6 +504,7 @@ def _read_pack(reader: _Reader, lang: str, known: _KnownIds) -> LanguagePack | N
         ("country_notes", pack.country_notes, note_ids, "a note id in country-notes.yaml"),
         ("organisations", pack.organisations, known.organisations, "an id in organisations.yaml"),
         ("contacts", pack.contacts, known.contacts, "an id in contacts.yaml"),
+        ("categories", pack.categories, known.categories, "a category id in topics.yaml"),
     )
     for name, mapping, ids, what in translated:
         for key in mapping:
@@ -509,6 +514,7 @@ def _read_pack(reader: _Reader, lang: str, known: _KnownIds) -> LanguagePack | N
         _check_country(reader, rel, ("country_names", code), code)
     if lang != ENGLISH and pack.status is Status.REVIEWED:
         _check_review_record(reader, rel, document, document.data)
+    _check_category_labels(reader, rel, lang, pack, known.categories)
     if lang == ENGLISH:
         for name in ("disclaimer", "urgent", "call_line"):
             if getattr(pack, name) is None:
@@ -520,6 +526,24 @@ def _read_pack(reader: _Reader, lang: str, known: _KnownIds) -> LanguagePack | N
                 f"has no text for note {note_id!r} (from country-notes.yaml)",
             )
     return pack
+
+
+def _check_category_labels(
+    reader: _Reader, rel: str, lang: str, pack: LanguagePack, category_ids: set[str] | None
+) -> None:
+    """Every category in the menu needs an English label; another language without one shows
+    the English label, which is worth a warning only where the rest is in that language."""
+    if lang != ENGLISH and pack.status is Status.PHRASES_ONLY:
+        return
+    english = lang == ENGLISH
+    why = "every language falls back to English" if english else "the menu shows the English one"
+    for category_id in sorted((category_ids or set()) - set(pack.categories)):
+        reader.at(
+            rel,
+            ("categories",),
+            f"has no label for category {category_id!r} (from topics.yaml): {why}",
+            "error" if english else "warning",
+        )
 
 
 def _check_review_record(

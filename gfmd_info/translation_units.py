@@ -122,7 +122,7 @@ def _topic_strings(english: object) -> dict[Loc, str]:
 
 
 _NESTED = ("urgent", "call_line")
-_BY_ID = ("services", "country_notes")
+_BY_ID = ("services", "categories", "country_notes")
 
 
 def _language_strings(read: ContentRead, english: object, own: object) -> dict[Loc, str]:
