@@ -231,7 +231,7 @@ class Matcher:
             )
         decision = (
             Decision.ANSWER
-            if best - second >= self.thresholds.answer_margin
+            if best - second >= self.thresholds.margin_for(len(words))
             else Decision.AMBIGUOUS
         )
         return MatchResult(

@@ -19,6 +19,8 @@ class Thresholds:
     none_score: float = -0.6
     # A top score this far above the runner-up is answered directly; closer, a choice of three.
     answer_margin: float = 0.3
+    # The same for a message of one word, which says less (None: as `answer_margin`).
+    one_word_answer_margin: float | None = None
     # An emergency score at or above this leads the answer with the call line.
     possible_danger: float = -0.6
     # At or above this, a message led by the emergency topic, or understood as nothing else,
@@ -28,6 +30,12 @@ class Thresholds:
     language_margin: float = 0.3
     fingerprint: str = ""
     figures: dict[str, float] = field(default_factory=dict)
+
+    def margin_for(self, words: int) -> float:
+        """The lead a message of `words` words needs for a direct answer."""
+        if words == 1 and self.one_word_answer_margin is not None:
+            return self.one_word_answer_margin
+        return self.answer_margin
 
     @classmethod
     def load(cls, path: Path = THRESHOLDS_FILE) -> Thresholds:

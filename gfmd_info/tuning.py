@@ -11,6 +11,8 @@ evaluation file:
   topic accuracy and off-topic recall;
 - `answer_margin`: the smallest lead over the runner-up at which direct answers are right at
   least `ANSWER_PRECISION` of the time (closer calls get a choice of three);
+- `one_word_answer_margin`: the same rule over one-word phrases alone ("passport" may be a
+  question about papers or about a kept passport), never below `answer_margin`;
 - `possible_danger`: the lowest emergency score that flags at most `POSSIBLE_FALSE_RATE` of the
   non-emergency phrases and off-topic lines (the flag adds one call line, so it may be generous);
 - `urgent_danger`: the lowest emergency score at which giving the urgent answer (when the
@@ -161,6 +163,26 @@ def choose(data: TrainingData, oof: OutOfFold) -> Thresholds:
         answer_precision,
         ANSWER_PRECISION,
     )
+    # One word carries little evidence: its direct answers meet the same precision on their own.
+    one_word = np.array([len(e.text.split()) == 1 for e in oof.examples])
+
+    def one_word_precision(value: float) -> tuple[float, int]:
+        chosen = considered & one_word & (oof.margin >= value)
+        return (float(np.mean(right[chosen])) if chosen.any() else 0.0), int(chosen.sum())
+
+    single = considered & one_word
+    one_word_answer_margin = (
+        max(
+            answer_margin,
+            _lowest_meeting(
+                np.quantile(oof.margin[single], np.linspace(0, 0.95, 96)),
+                one_word_precision,
+                ANSWER_PRECISION,
+            ),
+        )
+        if single.any()
+        else answer_margin
+    )
     emergency = topics == EMERGENCY
     # Every message that is no emergency counts, off-topic ones included: a false alarm on
     # "good morning" is as wrong as one on a wage question.
@@ -200,6 +222,10 @@ def choose(data: TrainingData, oof: OutOfFold) -> Thresholds:
         "oof_top1_with_none": balanced(none_score),
         "oof_direct_answers": float(np.mean(answered[~offtopic])),
         "oof_direct_answer_precision": float(np.mean(right[answered])),
+        "oof_one_word_direct_answers": float(
+            np.mean(oof.margin[single] >= one_word_answer_margin) if single.any() else 0.0
+        ),
+        "oof_one_word_direct_precision": one_word_precision(one_word_answer_margin)[0],
         "oof_emergency_top1": float(np.mean(right[emergency])),
         "oof_emergency_flagged": float(
             np.mean(right[emergency] | (oof.danger[emergency] >= possible_danger))
@@ -218,6 +244,7 @@ def choose(data: TrainingData, oof: OutOfFold) -> Thresholds:
     return Thresholds(
         none_score=round(none_score, 4),
         answer_margin=round(answer_margin, 4),
+        one_word_answer_margin=round(one_word_answer_margin, 4),
         possible_danger=round(possible_danger, 4),
         urgent_danger=round(urgent_danger, 4),
         language_margin=round(language_margin, 4),

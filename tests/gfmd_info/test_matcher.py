@@ -145,6 +145,16 @@ def test_an_unsure_emergency_top_falls_back_to_the_next_topic_with_the_call_line
     assert result.topic != "emergency"
 
 
+def test_one_word_needs_its_own_lead_for_a_direct_answer() -> None:
+    one_word_unsure = Thresholds(
+        none_score=-9, answer_margin=0, one_word_answer_margin=99, urgent_danger=99,
+        possible_danger=99,
+    )  # fmt: skip
+    matcher = Matcher(SMALL, thresholds=one_word_unsure)
+    assert matcher.match("passport", "en").decision is Decision.AMBIGUOUS
+    assert matcher.match("passport lost", "en").decision is Decision.ANSWER
+
+
 def test_the_same_content_gives_the_same_model_and_answers() -> None:
     model_cache._MEMORY.clear()
     first = Matcher(SMALL)
