@@ -148,6 +148,8 @@ class Matcher:
         self._classes = models.topics.classes
         self._shared_features = models.topics.shares_features_with(models.languages.model)
         self._emergency = self._classes.index(EMERGENCY) if EMERGENCY in self._classes else -1
+        if self._emergency >= 0:
+            models.topics.prepare_windows(self._emergency)
         self._langs = frozenset(lexicons)
         self._danger = DangerTerms({code: lex.emergency_terms for code, lex in lexicons.items()})
         self._vocabularies = {

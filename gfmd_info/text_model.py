@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import itertools
 import math
+import os
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
@@ -45,23 +46,6 @@ def word_ngrams(text: str) -> list[str]:
 
 def _word_ngrams_of(words: Sequence[str]) -> list[str]:
     return [*words, *(f"{a} {b}" for a, b in itertools.pairwise(words))]
-
-
-class _TrainingCharNgrams:
-    """`char_ngrams` remembering each word's n-grams for one training run (words repeat)."""
-
-    def __init__(self) -> None:
-        self._seen: dict[str, list[str]] = {}
-
-    def __call__(self, text: str) -> list[str]:
-        grams: list[str] = []
-        seen = self._seen
-        for word in text.split():
-            known = seen.get(word)
-            if known is None:
-                known = seen[word] = word_char_ngrams(word)
-            grams.extend(known)
-        return grams
 
 
 ANALYZERS: tuple[Callable[[str], list[str]], ...] = (char_ngrams, word_ngrams)
@@ -132,27 +116,17 @@ class TextModel:
         from scipy.sparse import hstack
         from sklearn.feature_extraction.text import TfidfVectorizer
 
-        vectorisers = [
-            TfidfVectorizer(analyzer=analyzer, sublinear_tf=True, dtype=np.float64)
-            for analyzer in (_TrainingCharNgrams(), word_ngrams)
-        ]
-        matrix = hstack([v.fit_transform(texts) for v in vectorisers]).tocsr()
+        chars, char_vocabulary, char_idf = _char_tfidf(texts)
+        pairs = TfidfVectorizer(analyzer=word_ngrams, sublinear_tf=True, dtype=np.float64)
+        matrix = hstack([chars, pairs.fit_transform(texts)]).tocsr()
         spaces = [
+            (char_vocabulary, char_idf),
             (
-                {str(k): int(v) for k, v in vectoriser.vocabulary_.items()},
-                np.asarray(vectoriser.idf_, dtype=np.float32),
-            )
-            for vectoriser in vectorisers
+                {str(k): int(v) for k, v in pairs.vocabulary_.items()},
+                np.asarray(pairs.idf_, dtype=np.float32),
+            ),
         ]
-        # liblinear lets go of the GIL: the labellings train side by side, one per core.
-        with ThreadPoolExecutor(max_workers=max(1, len(labellings))) as pool:
-            fits = dict(
-                zip(
-                    labellings,
-                    pool.map(lambda ls: _fit(matrix, ls), labellings.values()),
-                    strict=True,
-                )
-            )
+        fits = _fit_all(matrix, labellings)
         models: dict[str, TextModel] = {}
         for name, (classes, coef, intercept) in fits.items():
             blocks: list[_Block] = []
@@ -216,6 +190,10 @@ class TextModel:
             scores.append(score)
         return scores
 
+    def prepare_windows(self, column: int) -> None:
+        """Build what `window_scores` needs for `column` now, not in the first long message."""
+        self._column_terms(column)
+
     def _column_terms(self, column: int) -> list[tuple[list[float], list[float]]]:
         """Per block, idf x weight and idf squared of every feature, for one class."""
         terms = self._columns.get(column)
@@ -257,21 +235,68 @@ class TextModel:
         return sum(w in vocabulary for w in words) / len(words)
 
 
-def _fit(
-    matrix: object, labels: Sequence[str]
-) -> tuple[list[str], NDArray[np.float64], NDArray[np.float64]]:
-    """Classes, weights (classes x features) and intercepts of a linear SVM."""
+def _char_tfidf(texts: Sequence[str]) -> tuple[object, dict[str, int], NDArray[np.float32]]:
+    """What `TfidfVectorizer(analyzer=char_ngrams, sublinear_tf=True)` makes of `texts`, counted
+    once per distinct word: (texts x words) @ (words x n-grams) gives each text's n-gram counts."""
+    from scipy.sparse import csr_matrix
+    from sklearn.feature_extraction.text import CountVectorizer, TfidfTransformer
+
+    words = CountVectorizer(analyzer=str.split, dtype=np.float64)
+    text_words = words.fit_transform(texts)
+    grams_of = [word_char_ngrams(str(word)) for word in words.get_feature_names_out()]
+    vocabulary = {gram: i for i, gram in enumerate(sorted({g for gs in grams_of for g in gs}))}
+    rows = np.repeat(np.arange(len(grams_of)), [len(gs) for gs in grams_of])
+    columns = np.fromiter((vocabulary[g] for gs in grams_of for g in gs), dtype=np.int64)
+    word_grams = csr_matrix(
+        (np.ones(len(columns)), (rows, columns)), shape=(len(grams_of), len(vocabulary))
+    )
+    counts = (text_words @ word_grams).tocsr()
+    tfidf = TfidfTransformer(sublinear_tf=True)
+    matrix = tfidf.fit_transform(counts)
+    return matrix, vocabulary, np.asarray(tfidf.idf_, dtype=np.float32)
+
+
+def _fit_all(
+    matrix: object, labellings: Mapping[str, Sequence[str]]
+) -> dict[str, tuple[list[str], NDArray[np.float64], NDArray[np.float64]]]:
+    """Per labelling: classes, weights (classes x features) and intercepts of a linear SVM,
+    one class against the rest (as liblinear does), every class of every labelling fitted side
+    by side: liblinear lets go of the GIL, so each core fits one class at a time."""
     from sklearn.svm import LinearSVC
 
-    classes = sorted(set(labels))
-    if len(classes) == 1:  # nothing to tell apart: every text is that class
-        width = int(matrix.shape[1])  # type: ignore[attr-defined]
-        return classes, np.zeros((1, width)), np.ones(1)
-    svc = LinearSVC(C=SVC_C, random_state=SEED, max_iter=5000)
-    svc.fit(matrix, list(labels))
-    coef = np.asarray(svc.coef_, dtype=np.float64)
-    intercept = np.asarray(svc.intercept_, dtype=np.float64)
-    if len(classes) == 2:  # liblinear keeps one row for two classes
-        coef = np.vstack([-coef[0], coef[0]])
-        intercept = np.array([-intercept[0], intercept[0]])
-    return [str(c) for c in svc.classes_], coef, intercept
+    def one_against_rest(labels: Sequence[str], positive: str) -> tuple[NDArray[np.float64], float]:
+        svc = LinearSVC(C=SVC_C, random_state=SEED, max_iter=5000)
+        svc.fit(matrix, [label == positive for label in labels])
+        return np.asarray(svc.coef_[0], dtype=np.float64), float(svc.intercept_[0])
+
+    width = int(matrix.shape[1])  # type: ignore[attr-defined]
+    classes = {name: sorted(set(labels)) for name, labels in labellings.items()}
+    # Two classes are one problem: the second class's side of the first one's line.
+    jobs = [
+        (name, positive)
+        for name, names in classes.items()
+        for positive in (names if len(names) > 2 else names[1:])
+    ]
+    with ThreadPoolExecutor(max_workers=max(1, os.cpu_count() or 1)) as pool:
+        fitted = dict(
+            zip(
+                jobs,
+                pool.map(lambda job: one_against_rest(labellings[job[0]], job[1]), jobs),
+                strict=True,
+            )
+        )
+    fits: dict[str, tuple[list[str], NDArray[np.float64], NDArray[np.float64]]] = {}
+    for name, names in classes.items():
+        if len(names) == 1:  # nothing to tell apart: every text is that class
+            fits[name] = (names, np.zeros((1, width)), np.ones(1))
+        elif len(names) == 2:
+            coef, intercept = fitted[(name, names[1])]
+            fits[name] = (names, np.vstack([-coef, coef]), np.array([-intercept, intercept]))
+        else:
+            rows = [fitted[(name, c)] for c in names]
+            fits[name] = (
+                names,
+                np.vstack([coef for coef, _ in rows]),
+                np.array([intercept for _, intercept in rows]),
+            )
+    return fits

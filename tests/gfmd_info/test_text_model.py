@@ -3,6 +3,7 @@ from __future__ import annotations
 import numpy as np
 from scipy.sparse import hstack
 from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.multiclass import OneVsRestClassifier
 from sklearn.svm import LinearSVC
 
 from gfmd_info.text_model import ANALYZERS, SEED, SVC_C, TextModel, char_ngrams, word_ngrams
@@ -31,11 +32,12 @@ def test_word_ngrams_are_words_and_pairs() -> None:
     assert word_ngrams("no pay today") == ["no", "pay", "today", "no pay", "pay today"]
 
 
-def test_serving_scores_equal_scikit_learns_own_decision_function() -> None:
+def test_serving_scores_equal_scikit_learns_one_vs_rest_decision_function() -> None:
     model = TextModel.train(TEXTS, LABELS)
     vectorisers = [TfidfVectorizer(analyzer=a, sublinear_tf=True) for a in ANALYZERS]
     matrix = hstack([v.fit_transform(TEXTS) for v in vectorisers]).tocsr()
-    svc = LinearSVC(C=SVC_C, random_state=SEED, max_iter=5000).fit(matrix, LABELS)
+    svc = OneVsRestClassifier(LinearSVC(C=SVC_C, random_state=SEED, max_iter=5000))
+    svc.fit(matrix, LABELS)
     for text in ["boss not paying salary salary", "passport", "zzz unknown words", ""]:
         expected = svc.decision_function(hstack([v.transform([text]) for v in vectorisers]))[0]
         got = model.decision(text)
