@@ -111,8 +111,9 @@ WINDOW_WORDS = 10
 
 def window_spans(count: int, size: int = WINDOW_WORDS) -> list[tuple[int, int]]:
     """(start, end) of overlapping runs of `size` words in a message of `count` words, for
-    messages longer than `size` (else none)."""
-    if count <= size:
+    messages longer than one and a half windows (shorter ones are read whole only: their
+    windows would be nearly the whole message)."""
+    if count <= size + size // 2:
         return []
     step = size // 2
     return [(i, min(i + size, count)) for i in range(0, count - size + step, step)]

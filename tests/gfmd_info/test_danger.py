@@ -1,6 +1,8 @@
 from __future__ import annotations
 
-from gfmd_info.danger import DangerTerms
+import itertools
+
+from gfmd_info.danger import WINDOW_WORDS, DangerTerms, window_spans
 from gfmd_info.normalise import normalise
 
 TERMS = DangerTerms(
@@ -42,3 +44,18 @@ def test_another_languages_term_is_ignored_where_it_is_an_ordinary_word() -> Non
     brazilian_words = {"auxilio", "emergencial"}
     assert TERMS.find(words("auxilio emergencial"), "pt", brazilian_words) is None
     assert TERMS.find(words("auxilio"), "en") == "es"
+
+
+def test_a_message_up_to_one_and_a_half_windows_is_read_whole() -> None:
+    assert window_spans(WINDOW_WORDS + WINDOW_WORDS // 2) == []
+
+
+def test_a_long_story_is_read_in_half_overlapping_windows_that_cover_every_word() -> None:
+    count = 37
+    spans = window_spans(count)
+    assert all(end - start <= WINDOW_WORDS for start, end in spans)
+    assert [b - a for (a, _), (b, _) in itertools.pairwise(spans)] == [WINDOW_WORDS // 2] * (
+        len(spans) - 1
+    )
+    covered = {i for start, end in spans for i in range(start, end)}
+    assert covered == set(range(count))
