@@ -181,11 +181,11 @@ def cmd_content_review(args: argparse.Namespace) -> int:
 
 
 def cmd_report_gaps(args: argparse.Namespace) -> int:
-    from bot.state_store import open_store
+    from bot.state_store import open_configured_store
     from gfmd_info.gap_report import format_gaps, group_gaps
 
     settings = Settings()
-    store = open_store(settings.database_url)
+    store = open_configured_store(settings)
     try:
         rows = store.unanswered_rows(args.since)
     finally:
@@ -204,13 +204,13 @@ def cmd_report_gaps(args: argparse.Namespace) -> int:
 
 
 def cmd_report_usage(args: argparse.Namespace) -> int:
-    from bot.state_store import open_store
+    from bot.state_store import open_configured_store
     from bot.usage_report import format_usage
 
     since: dt.date | None = args.since
     if args.days is not None:
         since = dt.datetime.now(dt.UTC).date() - dt.timedelta(days=args.days - 1)
-    store = open_store(Settings().database_url)
+    store = open_configured_store(Settings())
     try:
         rows = store.usage_rows(since)
     finally:
@@ -220,10 +220,10 @@ def cmd_report_usage(args: argparse.Namespace) -> int:
 
 
 def cmd_unanswered(args: argparse.Namespace) -> int:
-    from bot.state_store import open_store
+    from bot.state_store import open_configured_store
 
     settings = Settings()
-    store = open_store(settings.database_url)
+    store = open_configured_store(settings)
     try:
         questions = store.unanswered(args.limit)
     finally:

@@ -51,10 +51,10 @@ def register(unanswered: argparse.ArgumentParser) -> None:
 
 
 def cmd_purge(args: argparse.Namespace, settings: Settings | None = None) -> int:
-    from bot.state_store import open_store
+    from bot.state_store import open_configured_store
 
     settings = settings or Settings()
-    store = open_store(settings.database_url)
+    store = open_configured_store(settings)
     try:
         purge = getattr(store, "purge_unanswered", None)
         if purge is None:

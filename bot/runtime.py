@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import datetime as dt
 import logging
 import weakref
 from collections.abc import Callable
@@ -25,7 +24,7 @@ from bot.i18n import CatalogError, Catalogs, available_languages
 from bot.intake import Intake, RateLimit
 from bot.metrics import Metrics
 from bot.settings import Settings, SettingsError, settings_problems
-from bot.state_store import Store, open_store
+from bot.state_store import Store, open_configured_store
 from bot.user_keys import load_secret, user_key
 
 # What callers have long taken from here.
@@ -118,10 +117,7 @@ def build_runtime(settings: Settings) -> Runtime:
     if not languages:
         raise CatalogError(f"{settings.gfmd_locales_dir}: no catalogs found")
     catalogs = Catalogs(settings.gfmd_locales_dir, languages)
-    store = open_store(
-        settings.database_url,
-        unanswered_retention=dt.timedelta(days=settings.gfmd_unanswered_retention_days),
-    )
+    store = open_configured_store(settings)
     metrics = Metrics()
     metrics.set_content_version(knowledge().content.version)
     secret = load_secret(settings.gfmd_bot_secret, settings.gfmd_var_dir)

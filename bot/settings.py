@@ -10,6 +10,9 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 # Questions the bot could not answer carry no user key, so a person's DELETE cannot reach them:
 # they are kept only as long as staff need to read them and improve the content.
 UNANSWERED_RETENTION_DAYS = 30
+# Daily usage counts hold no key and no text, but on a small service a count of one for a rare
+# language and topic could still point at a person: they too expire, after a year and a month.
+USAGE_RETENTION_DAYS = 400
 
 
 class Settings(BaseSettings):
@@ -36,6 +39,7 @@ class Settings(BaseSettings):
     gfmd_rate_limit_window_seconds: int = Field(default=600, ge=1)
     gfmd_log_level: str = "INFO"
     gfmd_unanswered_retention_days: int = Field(default=UNANSWERED_RETENTION_DAYS, ge=1, le=3650)
+    gfmd_usage_retention_days: int = Field(default=USAGE_RETENTION_DAYS, ge=1, le=3650)
     # Telegram updates being handled at once; past it the webhook answers 429 and Telegram
     # sends the update again later.
     gfmd_telegram_max_in_flight: int = Field(default=256, ge=1)

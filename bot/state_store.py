@@ -17,12 +17,15 @@ import datetime as dt
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from bot.state import UserState
 from bot.store_connections import Connector, connect
 from bot.store_schema import upgrade
 from gfmd_info.gap_report import AskedRow, Kind
+
+if TYPE_CHECKING:
+    from bot.settings import Settings
 
 # Twilio's signature has no timestamp: a captured message stays a duplicate this long (see
 # `bot.channels.twilio_form`). Telegram's update ids only need to outlive its retries.
@@ -32,6 +35,7 @@ SEEN_TELEGRAM_IDS_KEEP = dt.timedelta(days=7)
 # of doing no harm; unanswered questions, which no DELETE can reach, go sooner.
 RETENTION = dt.timedelta(days=180)
 UNANSWERED_RETENTION = dt.timedelta(days=30)
+USAGE_RETENTION = dt.timedelta(days=400)
 PURGE_EVERY_SECONDS = 3600
 # The lock replicas take to upgrade the tables one after the other (never a user key: those
 # are hex digests).
@@ -179,10 +183,12 @@ class SqlStore:
         connector: Connector,
         retention: dt.timedelta = RETENTION,
         unanswered_retention: dt.timedelta = UNANSWERED_RETENTION,
+        usage_retention: dt.timedelta = USAGE_RETENTION,
     ) -> None:
         self._connector = connector
         self._retention = retention
         self.unanswered_retention = unanswered_retention
+        self.usage_retention = usage_retention
         self._next_purge = 0
         with self._transaction(SCHEMA_LOCK) as sql:
             upgrade(lambda statement, params: sql.run(statement, params)[0])
@@ -248,7 +254,8 @@ class SqlStore:
             return _Sql(db, self._connector.placeholder).run(statement, params)[0]
 
     def purge(self, now: dt.datetime) -> None:
-        """Forget what has outlived its use: old delivery ids, silent people, old questions."""
+        """Forget what has outlived its use: old delivery ids, silent people, old questions and
+        old usage counts."""
         stamp = int(now.timestamp())
         self._next_purge = stamp + PURGE_EVERY_SECONDS
         telegram_cutoff = stamp - int(SEEN_TELEGRAM_IDS_KEEP.total_seconds())
@@ -266,6 +273,8 @@ class SqlStore:
         self._run("DELETE FROM user_state WHERE updated_on < ?", (cutoff,))
         self.purge_unanswered((now - self.unanswered_retention).date())
         self._run("DELETE FROM rate_window WHERE window_start < ?", (stamp - 86_400,))
+        usage_cutoff = (now - self.usage_retention).date().isoformat()
+        self._run("DELETE FROM usage_daily WHERE day < ?", (usage_cutoff,))
 
     def purge_unanswered(self, before: dt.date | None) -> int:
         """Erase unanswered questions asked before `before` (all with None); how many rows."""
@@ -349,5 +358,16 @@ def open_store(
     database_url: str,
     retention: dt.timedelta = RETENTION,
     unanswered_retention: dt.timedelta = UNANSWERED_RETENTION,
+    usage_retention: dt.timedelta = USAGE_RETENTION,
 ) -> SqlStore:
-    return SqlStore(connect(database_url), retention, unanswered_retention)
+    return SqlStore(connect(database_url), retention, unanswered_retention, usage_retention)
+
+
+def open_configured_store(settings: Settings) -> SqlStore:
+    """The store with the retentions the operator set: opening a store purges by them, so a
+    staff command must not open it with the defaults."""
+    return open_store(
+        settings.database_url,
+        unanswered_retention=dt.timedelta(days=settings.gfmd_unanswered_retention_days),
+        usage_retention=dt.timedelta(days=settings.gfmd_usage_retention_days),
+    )

@@ -135,23 +135,25 @@ def count_usage(database: str, *rows: tuple[dt.date, str, str, str, str, str]) -
 def test_report_usage_prints_each_days_total_and_what_the_messages_were(
     database: str, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    first, second = dt.date(2026, 11, 2), dt.date(2026, 11, 3)
+    # Days near today: counts older than GFMD_USAGE_RETENTION_DAYS go when a store opens.
+    since = dt.datetime.now(dt.UTC).date() - dt.timedelta(days=10)
+    first, second = since + dt.timedelta(days=1), since + dt.timedelta(days=2)
     count_usage(
         database,
         (first, "sms", "es", "es", "unpaid-wages", "answer"),
         (first, "sms", "es", "es", "unpaid-wages", "answer"),
         (first, "telegram", "-", "en", "-", "control"),
         (second, "sms", "ar", "ar", "-", "ambiguous"),
-        (dt.date(2026, 10, 30), "sms", "en", "en", "-", "none"),
+        (since - dt.timedelta(days=2), "sms", "en", "en", "-", "none"),
     )
 
-    assert main(["report", "usage", "--since", "2026-11-01"]) == 0
+    assert main(["report", "usage", "--since", since.isoformat()]) == 0
 
     assert capsys.readouterr().out == (
-        "Messages answered since 2026-11-01, per day (counts only: no user key, no text):\n"
+        f"Messages answered since {since}, per day (counts only: no user key, no text):\n"
         "day          total  by channel\n"
-        "2026-11-02       3  sms 2, telegram 1\n"
-        "2026-11-03       1  sms 1\n"
+        f"{first}       3  sms 2, telegram 1\n"
+        f"{second}       1  sms 1\n"
         "all days         4\n"
         "\n"
         "by channel:           sms 3, telegram 1\n"
@@ -161,6 +163,21 @@ def test_report_usage_prints_each_days_total_and_what_the_messages_were(
         "by decision:          answer 2, ambiguous 1, control 1\n"
         '"-": not told (a button or a number is in no language; a menu is no topic).\n'
     )
+
+
+def test_usage_counts_older_than_their_retention_are_forgotten(
+    database: str, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    today = dt.datetime.now(dt.UTC).date()
+    monkeypatch.setenv("GFMD_USAGE_RETENTION_DAYS", "30")
+    count_usage(
+        database,
+        (today - dt.timedelta(days=29), "sms", "es", "es", "-", "control"),
+        (today - dt.timedelta(days=31), "telegram", "es", "es", "-", "control"),
+    )
+    assert main(["report", "usage"]) == 0  # opening the store forgets what is too old
+    out = capsys.readouterr().out
+    assert "sms 1" in out and "telegram" not in out
 
 
 def test_report_usage_of_the_last_days_leaves_out_older_ones(

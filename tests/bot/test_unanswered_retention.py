@@ -132,3 +132,26 @@ def test_gfmd_bot_unanswered_has_purge() -> None:
 
     args = build_parser().parse_args(["unanswered", "--purge", "--before", "2026-01-01"])
     assert args.purge and args.before == dt.date(2026, 1, 1)
+
+
+def test_a_staff_command_purges_by_the_retention_the_operator_set(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from bot.cli import main
+
+    url = f"sqlite:///{tmp_path}/state.sqlite3"
+    monkeypatch.setenv("DATABASE_URL", url)
+    monkeypatch.setenv("GFMD_VAR_DIR", str(tmp_path / "var"))
+    monkeypatch.setenv("GFMD_UNANSWERED_RETENTION_DAYS", "90")
+    asked = dt.datetime.now(dt.UTC).date() - dt.timedelta(days=45)
+    store = open_store(url, unanswered_retention=dt.timedelta(days=3650))
+    try:
+        store.record_unanswered("en", "where is the labour office", asked)
+    finally:
+        store.close()
+    assert main(["report", "gaps"]) == 0  # 45 days: kept under 90, gone under the default 30
+    store = open_store(url, unanswered_retention=dt.timedelta(days=3650))
+    try:
+        assert [row.text for row in store.unanswered_rows()] == ["where is the labour office"]
+    finally:
+        store.close()
