@@ -13,9 +13,12 @@ from collections import Counter, defaultdict
 from collections.abc import Container, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
+import numpy as np
+from numpy.typing import NDArray
 from rapidfuzz.distance import Levenshtein
 
 from gfmd_info.normalise import normalise
+from gfmd_info.text_model import TextModel
 
 # Shorter words are too easily another word after one typo ("dice" and "dicekik"; Urdu
 # "bachao", save me, and "bacha", child).
@@ -117,3 +120,12 @@ def window_spans(count: int, size: int = WINDOW_WORDS) -> list[tuple[int, int]]:
         return []
     step = size // 2
     return [(i, min(i + size, count)) for i in range(0, count - size + step, step)]
+
+
+def emergency_score(
+    topics: TextModel, words: Sequence[str], whole: NDArray[np.float64], column: int
+) -> float:
+    """The highest score of the emergency class (`column`) over the whole message (`whole`, its
+    scores) and its windows: what serving reads and what the thresholds are tuned on."""
+    windowed = topics.window_scores(words, window_spans(len(words)), column)
+    return max([float(whole[column]), *windowed])

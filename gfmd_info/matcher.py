@@ -24,7 +24,7 @@ from pathlib import Path
 
 import numpy as np
 
-from gfmd_info.danger import DangerTerms, window_spans
+from gfmd_info.danger import DangerTerms, emergency_score
 from gfmd_info.language_id import LanguageGuess, LanguageIdentifier
 from gfmd_info.matching_data import LanguageLexicon
 from gfmd_info.model_cache import ModelCache
@@ -177,10 +177,7 @@ class Matcher:
         if self._emergency < 0:
             return -np.inf
         scores = whole if whole is not None else self.topic_scores(normalised)
-        words = normalised.split()
-        spans = window_spans(len(words))
-        windowed = self._models.topics.window_scores(words, spans, self._emergency)
-        return max([float(scores[self._emergency]), *windowed])
+        return emergency_score(self._models.topics, normalised.split(), scores, self._emergency)
 
     def _identify(self, normalised: str, vector: Vector) -> LanguageGuess:
         languages = self._models.languages

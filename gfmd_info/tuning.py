@@ -31,7 +31,7 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import NDArray
 
-from gfmd_info.danger import window_spans
+from gfmd_info.danger import emergency_score
 from gfmd_info.language_id import ROMANISED_TWINS, LanguageIdentifier, Script
 from gfmd_info.matching_data import LanguageLexicon
 from gfmd_info.text_model import TextModel
@@ -114,9 +114,7 @@ def out_of_fold(data: TrainingData, progress: Callable[[str], None] = lambda _: 
             best[i] = scores[order[0]]
             margin[i] = scores[order[0]] - scores[order[1]]
             predicted[i] = topics.classes[order[0]]
-            words = text.split()
-            window_scores = topics.window_scores(words, window_spans(len(words)), emergency)
-            danger[i] = max([float(scores[emergency]), *window_scores])
+            danger[i] = emergency_score(topics, text.split(), scores, emergency)
             ranked, script = languages.ranked(text)
             lang_predicted[i] = ranked[0][0]
             lang_margin[i] = ranked[0][1] - ranked[1][1] if len(ranked) > 1 else np.inf
