@@ -158,8 +158,10 @@ def load_yaml(text: str) -> YamlDocument:
         data, document = kept
         return replace(document, data=pickle.loads(data))
     document = _parse(text)
+    # The data is kept once, pickled: the entry's document holds only the lines.
+    entry = (pickle.dumps(document.data, pickle.HIGHEST_PROTOCOL), replace(document, data=None))
     with _parsed_lock:
-        _parsed[text] = (pickle.dumps(document.data, pickle.HIGHEST_PROTOCOL), document)
+        _parsed[text] = entry
         while len(_parsed) > _PARSED_LIMIT:
             _parsed.popitem(last=False)
     return document
