@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 import tempfile
 from pathlib import Path
 
@@ -28,3 +29,11 @@ def knowledge() -> Knowledge:
 @pytest.fixture(scope="session")
 def catalogs() -> Catalogs:
     return Catalogs(LOCALES, available_languages(LOCALES))
+
+
+@pytest.fixture
+def content_copy(tmp_path: Path) -> Path:
+    """A private copy of `content/` for a test to edit."""
+    target = tmp_path / "content"
+    shutil.copytree(CONTENT, target)
+    return target

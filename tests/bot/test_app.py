@@ -4,7 +4,6 @@ import asyncio
 import logging
 import os
 import re
-import shutil
 import socket
 import uuid
 from collections.abc import AsyncIterator, Iterator
@@ -78,10 +77,8 @@ def settings_for(content: Path, tmp_path: Path) -> Settings:
 
 
 @pytest.fixture
-def content(tmp_path: Path) -> Path:
-    target = tmp_path / "content"
-    shutil.copytree(REPO / "content", target)
-    return target
+def content(content_copy: Path) -> Path:
+    return content_copy
 
 
 @pytest.fixture

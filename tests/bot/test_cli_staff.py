@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import shutil
 import sqlite3
 from contextlib import closing
 from dataclasses import replace
@@ -34,10 +33,8 @@ def database(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
 
 
 @pytest.fixture
-def content(tmp_path: Path) -> Path:
-    copy = tmp_path / "content"
-    shutil.copytree(REPO / "content", copy)
-    return copy
+def content(content_copy: Path) -> Path:
+    return content_copy
 
 
 def test_unanswered_says_so_when_nothing_is_stored(

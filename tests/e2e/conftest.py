@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 import signal
 import socket
 import subprocess
@@ -213,14 +212,6 @@ def start_bot(tmp_path_factory: pytest.TempPathFactory) -> Iterator[StartBot]:
     yield start
     for bot in started:
         bot.stop()
-
-
-@pytest.fixture
-def content_copy(tmp_path: Path) -> Path:
-    """A private copy of `content/` to edit while a bot serves it."""
-    target = tmp_path / "content"
-    shutil.copytree(REPO / "content", target)
-    return target
 
 
 @dataclass

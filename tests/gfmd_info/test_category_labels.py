@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import shutil
 from dataclasses import replace
 from pathlib import Path
 
@@ -19,10 +18,8 @@ REPO = Path(__file__).parents[2]
 
 
 @pytest.fixture
-def content(tmp_path: Path) -> Path:
-    copy = tmp_path / "content"
-    shutil.copytree(REPO / "content", copy)
-    return copy
+def content(content_copy: Path) -> Path:
+    return content_copy
 
 
 def edit_pack(content: Path, lang: str, old: str, new: str) -> Path:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import shutil
 from pathlib import Path
 
 import pytest
@@ -19,10 +18,8 @@ DAY = dt.date(2026, 12, 6)
 
 
 @pytest.fixture
-def content(tmp_path: Path) -> Path:
-    copy = tmp_path / "content"
-    shutil.copytree(REPO / "content", copy)
-    return copy
+def content(content_copy: Path) -> Path:
+    return content_copy
 
 
 def test_a_reviewed_topic_names_reviewer_day_note_and_the_english_it_was_read_against(

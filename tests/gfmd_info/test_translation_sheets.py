@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import csv
 import io
-import shutil
 from pathlib import Path
 
 import openpyxl  # type: ignore[import-untyped, unused-ignore]
@@ -23,10 +22,8 @@ FORMATS = ("csv", "xlsx", "po")
 
 
 @pytest.fixture
-def content(tmp_path: Path) -> Path:
-    copy = tmp_path / "content"
-    shutil.copytree(REPO / "content", copy)
-    return copy
+def content(content_copy: Path) -> Path:
+    return content_copy
 
 
 def export(content: Path, lang: str, fmt: str) -> Path:
