@@ -9,8 +9,9 @@ danger now. It composes three parts, each in its own module:
 
 Decisions use thresholds chosen by cross-validation over the phrases (`gfmd-bot matcher tune`,
 `gfmd_info/matcher-thresholds.json`), never by hand. Danger only adds: a danger term or an
-emergency topic at the top gives the urgent answer; an emergency score that reaches the
-"possible" threshold leads any other answer with the call line.
+emergency topic at the top gives the urgent answer, unless the model answers another topic
+directly and reads no danger in the message: then that answer comes led by the call line. An
+emergency score that reaches the "possible" threshold leads any other answer with the call line.
 """
 
 from __future__ import annotations
@@ -183,6 +184,17 @@ class Matcher:
         languages = self._models.languages
         return languages.identify(normalised, vector if self._shared_features else None)
 
+    def _plainly_other_topic(
+        self, topic: str, score: float, lead: float, words: int, possible: bool
+    ) -> bool:
+        """Whether the model answers another topic directly and reads no danger in the text."""
+        return (
+            topic not in (EMERGENCY, OFFTOPIC)
+            and not possible
+            and score >= self.thresholds.none_score
+            and lead >= self.thresholds.margin_for(words)
+        )
+
     def match(self, text: str, lang: str | None = None) -> MatchResult:
         """The best topic for `text`. Never raises, whatever the text."""
         normalised = " ".join(normalise(text[:MAX_CHARS]).split()[:MAX_WORDS])
@@ -202,13 +214,18 @@ class Matcher:
         alternatives = tuple(t for t, _ in ranked if t != OFFTOPIC)[:ALTERNATIVES]
         danger_score = self.emergency_score(normalised, scores)
         possible = danger_score >= self.thresholds.possible_danger
-        if term_lang is not None:
-            return MatchResult(
-                EMERGENCY, 1.0, Decision.ANSWER, (EMERGENCY, *alternatives[:2]),
-                term_lang, True, False, written,
-            )  # fmt: skip
         best_topic, best = ranked[0]
         second = ranked[1][1] if len(ranked) > 1 else -np.inf
+        if term_lang is not None:
+            if not self._plainly_other_topic(best_topic, best, best - second, len(words), possible):
+                others = tuple(t for t in alternatives if t != EMERGENCY)[: ALTERNATIVES - 1]
+                return MatchResult(
+                    EMERGENCY, 1.0, Decision.ANSWER, (EMERGENCY, *others),
+                    term_lang, True, False, written,
+                )  # fmt: skip
+            # A danger word in a question the model answers plainly ("can I go to the
+            # emergency room without papers"): that answer, led by the call line.
+            possible = True
         understood = best_topic != OFFTOPIC and best >= self.thresholds.none_score
         urgent_eligible = best_topic == EMERGENCY or (best_topic != OFFTOPIC and not understood)
         if urgent_eligible and danger_score >= self.thresholds.urgent_danger:

@@ -113,11 +113,26 @@ def test_misspelt_words_still_find_their_topic() -> None:
     assert result.alternatives[:1] == ("documents",)
 
 
-def test_a_danger_term_is_urgent_whatever_the_model_says() -> None:
-    never_urgent = Thresholds(none_score=-9, urgent_danger=99, possible_danger=99)
-    result = Matcher(SMALL, thresholds=never_urgent).match("my visa expired and he has a knife")
+def test_a_danger_term_is_urgent_unless_the_model_plainly_answers_another_topic() -> None:
+    never_plain = Thresholds(none_score=-9, answer_margin=99, urgent_danger=99, possible_danger=99)
+    result = Matcher(SMALL, thresholds=never_plain).match("my visa expired and he has a knife")
     assert result.emergency
     assert result.topic == "emergency"
+    assert result.alternatives.count("emergency") == 1
+
+
+def test_a_danger_term_with_danger_read_by_the_model_is_urgent_even_in_a_plain_answer() -> None:
+    reads_danger = Thresholds(none_score=-9, answer_margin=0, urgent_danger=99, possible_danger=-99)
+    result = Matcher(SMALL, thresholds=reads_danger).match("my visa expired and he has a knife")
+    assert result.emergency
+
+
+def test_a_danger_word_in_a_plainly_answered_question_leads_its_answer_with_the_call_line() -> None:
+    plain = Thresholds(none_score=-9, answer_margin=0, urgent_danger=99, possible_danger=99)
+    matcher = Matcher(SMALL, thresholds=plain)
+    result = matcher.match("visa expired knife", "en")
+    assert (result.topic, result.emergency, result.danger_possible) == ("documents", False, True)
+    assert not matcher.match("visa expired", "en").danger_possible
 
 
 def test_possible_danger_leads_the_topic_answer_with_the_call_line() -> None:
