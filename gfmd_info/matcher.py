@@ -30,7 +30,7 @@ from gfmd_info.language_id import LanguageGuess, LanguageIdentifier
 from gfmd_info.matching_data import LanguageLexicon
 from gfmd_info.model_cache import ModelCache
 from gfmd_info.normalise import normalise, normalise_content
-from gfmd_info.text_model import TextModel, Vector
+from gfmd_info.text_model import RECIPE, TextModel, Vector
 from gfmd_info.thresholds import Thresholds
 from gfmd_info.training_data import EMERGENCY, OFFTOPIC, TrainingData, training_data
 
@@ -140,7 +140,8 @@ class Matcher:
         cache_dir: Path | None = None,
     ) -> None:
         data = training_data(lexicons)
-        key = data.fingerprint()
+        # The same phrases trained another way are another model: the recipe is in the key.
+        key = f"{data.fingerprint()}-{RECIPE}"
         models = trained_models(data, key, cache_dir)
         self.fingerprint = key
         self._models = models

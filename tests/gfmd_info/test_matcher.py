@@ -6,6 +6,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+import gfmd_info.matcher as matcher_module
 import gfmd_info.model_cache as model_cache
 from gfmd_info.knowledge import Knowledge
 from gfmd_info.matcher import Decision, Matcher
@@ -188,6 +189,17 @@ def test_unchanged_phrases_reuse_the_trained_model(tmp_path: Path) -> None:
     from_disk = Matcher(SMALL, cache_dir=tmp_path)
     assert from_disk.fingerprint == first.fingerprint
     assert from_disk.match("no food today").as_json() == first.match("no food today").as_json()
+
+
+def test_a_model_trained_another_way_is_not_reused_from_the_cache(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    model_cache._MEMORY.clear()
+    first = Matcher(SMALL, cache_dir=tmp_path)
+    monkeypatch.setattr(matcher_module, "RECIPE", "another-recipe")
+    other = Matcher(SMALL, cache_dir=tmp_path)
+    assert other._models is not first._models
+    assert len(list(tmp_path.glob("*.pickle"))) == 2
 
 
 _awkward = st.one_of(
