@@ -49,6 +49,9 @@ log = logging.getLogger(__name__)
 MAX_CHARS = 2000
 MAX_WORDS = 200
 ALTERNATIVES = 3
+# Messages this long are offered a choice of three rather than "not understood": in the
+# cross-validation over the phrases, 1 of 2,622 held-out texts of 16 words or more was off-topic.
+LONG_MESSAGE_WORDS = 16
 
 
 class Decision(StrEnum):
@@ -243,6 +246,14 @@ class Matcher:
             possible = True
             understood = best_topic != OFFTOPIC and best >= self.thresholds.none_score
         if not understood:
+            if best_topic != OFFTOPIC and len(words) >= LONG_MESSAGE_WORDS:
+                # Someone who wrote this much is asking something: a choice of three beats the
+                # menu ("not understood") they would have to read from the top.
+                choices = tuple(t for t, _ in ranked if t != OFFTOPIC)[:ALTERNATIVES]
+                return MatchResult(
+                    best_topic, best, Decision.AMBIGUOUS, choices, shown_lang, False, possible,
+                    written,
+                )  # fmt: skip
             return MatchResult(
                 None, best, Decision.NONE, alternatives, shown_lang, False, possible, written
             )

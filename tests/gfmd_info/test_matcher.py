@@ -161,6 +161,18 @@ def test_an_unsure_emergency_top_falls_back_to_the_next_topic_with_the_call_line
     assert result.topic != "emergency"
 
 
+def test_a_long_message_not_understood_is_offered_a_choice_of_three_not_the_menu() -> None:
+    never_understood = Thresholds(none_score=99, urgent_danger=99, possible_danger=99)
+    matcher = Matcher(SMALL, thresholds=never_understood)
+    long = matcher.match("my passport was lost and my visa expired and " * 2 + "what now", "en")
+    assert (long.decision, long.topic) == (Decision.AMBIGUOUS, "documents")
+    assert "documents" in long.alternatives
+    short = matcher.match("my passport was lost", "en")
+    assert (short.decision, short.topic) == (Decision.NONE, None)
+    chat = matcher.match("good morning football score " * 5, "en")
+    assert chat.decision is Decision.NONE
+
+
 def test_one_word_needs_its_own_lead_for_a_direct_answer() -> None:
     one_word_unsure = Thresholds(
         none_score=-9, answer_margin=0, one_word_answer_margin=99, urgent_danger=99,

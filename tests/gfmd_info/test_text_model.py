@@ -6,7 +6,15 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.multiclass import OneVsRestClassifier
 from sklearn.svm import LinearSVC
 
-from gfmd_info.text_model import ANALYZERS, SEED, SVC_C, TextModel, char_ngrams, word_ngrams
+from gfmd_info.text_model import (
+    ANALYZERS,
+    SEED,
+    SVC_C,
+    SVC_TOL,
+    TextModel,
+    char_ngrams,
+    word_ngrams,
+)
 
 TEXTS = [
     "my boss did not pay me",
@@ -36,7 +44,7 @@ def test_serving_scores_equal_scikit_learns_one_vs_rest_decision_function() -> N
     model = TextModel.train(TEXTS, LABELS)
     vectorisers = [TfidfVectorizer(analyzer=a, sublinear_tf=True) for a in ANALYZERS]
     matrix = hstack([v.fit_transform(TEXTS) for v in vectorisers]).tocsr()
-    svc = OneVsRestClassifier(LinearSVC(C=SVC_C, random_state=SEED, max_iter=5000))
+    svc = OneVsRestClassifier(LinearSVC(C=SVC_C, random_state=SEED, max_iter=5000, tol=SVC_TOL))
     svc.fit(matrix, LABELS)
     for text in ["boss not paying salary salary", "passport", "zzz unknown words", ""]:
         expected = svc.decision_function(hstack([v.transform([text]) for v in vectorisers]))[0]
