@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 from starlette.datastructures import ImmutableMultiDict
 from twilio.request_validator import RequestValidator
 
+from bot.channels.sms import twilio_signature
 from bot.runtime import Runtime
 
 WORDS = [
@@ -123,3 +124,20 @@ def test_generated_signed_bodies_never_get_a_server_error(
     )
     assert error_count == 0, "the webhook's catch-all error branch was reached"
     assert sum(seen.values()) >= EXAMPLES
+
+
+@settings(max_examples=EXAMPLES, deadline=None)
+@given(
+    st.lists(st.tuples(st.text(max_size=6), st.text(max_size=8)), max_size=10),
+    st.sampled_from(["HMAC_SHA1", "HMAC_SHA256", "hmac_sha256"]),
+)
+def test_the_webhooks_own_signature_is_the_sdks(pairs: list[tuple[str, str]], algo: str) -> None:
+    # Repeated names and repeated pairs included: the SDK signs each distinct value once.
+    fields = ImmutableMultiDict(pairs + pairs[:2])
+    url = "https://bot.example.org/sms/twilio?x=é"
+    expected = RequestValidator("token").compute_signature(url, fields, algo)
+    assert twilio_signature("token", url, fields, algo) == expected.encode()
+
+
+def test_an_unknown_algorithm_has_no_signature_of_its_own() -> None:
+    assert twilio_signature("token", "https://x/sms/twilio", ImmutableMultiDict(), "MD5") is None
