@@ -26,6 +26,10 @@ _LONG_DIGITS = re.compile(r"\d{7,}")
 MASK = "<digits>"
 TOKEN_MASK = "<token>"
 
+TIME_FORMAT = "%Y-%m-%dT%H:%M:%S"
+# Built once: `json.dumps` with options builds a new encoder for every line.
+_ENCODER = json.JSONEncoder(ensure_ascii=False, default=str)
+
 # Libraries that log request URLs (the Bot API's carry the token), bodies, or client addresses.
 QUIET_LOGGERS = ("httpx", "httpcore", "telegram", "twilio", "hpack", "multipart")
 
@@ -35,9 +39,16 @@ def redact(text: str) -> str:
 
 
 class JsonLines(logging.Formatter):
+    # The last second formatted and its text: every line within that second reuses it.
+    _last: tuple[int, str] = (-1, "")
+
     def format(self, record: logging.LogRecord) -> str:
+        second = int(record.created)
+        last = self._last
+        if last[0] != second:
+            last = self._last = (second, self.formatTime(record, TIME_FORMAT))
         data: dict[str, Any] = {
-            "ts": self.formatTime(record, "%Y-%m-%dT%H:%M:%S"),
+            "ts": last[1],
             "level": record.levelname.lower(),
             "logger": record.name,
             "msg": redact(record.getMessage()),
@@ -48,7 +59,7 @@ class JsonLines(logging.Formatter):
         if record.exc_info and record.exc_info[0] is not None:
             # The type only: a traceback's locals and messages can hold what a person typed.
             data["error"] = record.exc_info[0].__name__
-        return json.dumps(data, ensure_ascii=False, default=str)
+        return _ENCODER.encode(data)
 
 
 def configure(level: str = "INFO", stream: TextIO | None = None) -> None:
@@ -57,6 +68,8 @@ def configure(level: str = "INFO", stream: TextIO | None = None) -> None:
     logging.logThreads = False
     logging.logProcesses = False
     logging.logMultiprocessing = False
+    # Nor the caller's file and line: without a source file, logging walks no frames.
+    logging._srcfile = None
     handler = logging.StreamHandler(stream or sys.stderr)
     handler.setFormatter(JsonLines())
     root = logging.getLogger()
