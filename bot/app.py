@@ -19,6 +19,7 @@ from contextlib import AsyncExitStack, asynccontextmanager, contextmanager
 
 from fastapi import FastAPI
 from fastapi.responses import JSONResponse, Response
+from prometheus_client import Histogram
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from bot.admin_auth import admin_access
@@ -74,12 +75,21 @@ class WebhookTiming:
         self.app = app
         self.metrics = metrics
         self.core_paths = core_paths
+        # Each route's histogram, looked up once: `labels()` takes a lock and checks the names.
+        self._latency: dict[str, Histogram] = {}
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
         started = time.perf_counter()
+        if not log.isEnabledFor(logging.DEBUG):
+            # The status is only for the debug line: no wrapper around every `send`.
+            try:
+                await self.app(scope, receive, send)
+            finally:
+                self._observe(scope, started, None)
+            return
         status = 500
 
         async def send_and_note_status(message: Message) -> None:
@@ -91,22 +101,30 @@ class WebhookTiming:
         try:
             await self.app(scope, receive, send_and_note_status)
         finally:
-            route = getattr(scope.get("route"), "path", None)
-            if isinstance(route, str) and route not in self.core_paths:
-                elapsed = time.perf_counter() - started
-                self.metrics.latency.labels(route=route).observe(elapsed)
-                # Each channel logs its own line per message (decision, topic); this one is for
-                # debugging the HTTP side.
-                log.debug(
-                    "webhook_request",
-                    extra={
-                        "event": "webhook_request",
-                        "route": route,
-                        "method": scope.get("method", ""),
-                        "status": status,
-                        "ms": round(elapsed * 1000, 1),
-                    },
-                )
+            self._observe(scope, started, status)
+
+    def _observe(self, scope: Scope, started: float, status: int | None) -> None:
+        route = getattr(scope.get("route"), "path", None)
+        if not isinstance(route, str) or route in self.core_paths:
+            return
+        elapsed = time.perf_counter() - started
+        latency = self._latency.get(route)
+        if latency is None:
+            latency = self._latency[route] = self.metrics.latency.labels(route=route)
+        latency.observe(elapsed)
+        if status is not None:
+            # Each channel logs its own line per message (decision, topic); this one is for
+            # debugging the HTTP side.
+            log.debug(
+                "webhook_request",
+                extra={
+                    "event": "webhook_request",
+                    "route": route,
+                    "method": scope.get("method", ""),
+                    "status": status,
+                    "ms": round(elapsed * 1000, 1),
+                },
+            )
 
 
 @contextmanager

@@ -55,9 +55,14 @@ class BodyLimit:
             await self.app(scope, receive, send)
             return
         limit = self.limit_for(scope["path"])
-        declared = _content_length(scope)
+        declared, chunked = _framing(scope)
         if declared is not None and declared > limit:
             await _refuse(send)
+            return
+        if declared is not None and not chunked:
+            # The server ends the body at the declared length (what follows is the next
+            # request), so it cannot grow past the limit: nothing to count.
+            await self.app(scope, receive, send)
             return
         received = 0
         too_large = False
@@ -96,13 +101,19 @@ class BodyLimit:
                 await _refuse(send)
 
 
-def _content_length(scope: Scope) -> int | None:
+def _framing(scope: Scope) -> tuple[int | None, bool]:
+    """The declared Content-Length (None: not declared), and whether a Transfer-Encoding was
+    sent too."""
+    declared = None
+    chunked = False
     for name, value in scope.get("headers", ()):
-        if name == b"content-length":
+        if name == b"content-length" and declared is None:
             text = value.decode("latin-1").strip()
             # The server has already refused a malformed length; anything odd here is refused.
-            return int(text) if text.isdigit() else 1 << 62
-    return None
+            declared = int(text) if text.isdigit() else 1 << 62
+        elif name == b"transfer-encoding":
+            chunked = True
+    return declared, chunked
 
 
 async def _refuse(send: Send) -> None:

@@ -60,13 +60,20 @@ class Metrics:
             "gfmd_content_info", "Content version in service", ["version"], registry=r
         )
         self.reloads = Counter("gfmd_content_reloads", "Content reloads", ["result"], registry=r)
+        # Each label set's counter, looked up once: `labels()` takes a lock and checks the
+        # names. The label sets are the same small fixed ones the registry keeps anyway.
+        self._messages: dict[tuple[str, ...], Counter] = {}
 
     def count_message(
         self, channel: str, lang: str, topic: str, decision: str, lang_written: str = "-"
     ) -> None:
         """One message handled, answered in `lang` and written in `lang_written` ("-": not
         told); a "none" decision is also one the bot could not answer."""
-        self.messages.labels(channel, lang, lang_written, topic, decision).inc()
+        key = (channel, lang, lang_written, topic, decision)
+        counter = self._messages.get(key)
+        if counter is None:
+            counter = self._messages[key] = self.messages.labels(*key)
+        counter.inc()
         if decision == "none":
             self.unanswered.labels(channel, lang).inc()
 
