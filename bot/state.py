@@ -40,19 +40,24 @@ class UserState:
         return replace(self, **changes)
 
     def to_json(self) -> str:
-        data = {f.name: getattr(self, f.name) for f in fields(self)}
+        data = {name: getattr(self, name) for name in _FIELDS}
         data["position"] = str(self.position)
         data["options"] = list(self.options)
         data["last_seen"] = self.last_seen.isoformat()
-        return json.dumps(data, separators=(",", ":"))
+        return _ENCODER.encode(data)
 
     @classmethod
     def from_json(cls, raw: str) -> UserState:
         data = json.loads(raw)
-        known = {f for f in cls.__dataclass_fields__}
-        data = {k: v for k, v in data.items() if k in known}
+        data = {k: v for k, v in data.items() if k in _KNOWN}
         data["position"] = Position(data.get("position", Position.NEW))
         data["options"] = tuple(data.get("options", ()))
         if "last_seen" in data:
             data["last_seen"] = dt.date.fromisoformat(data["last_seen"])
         return cls(**data)
+
+
+# Read once: `fields()` and `json.dumps` with options rebuild these on every call.
+_FIELDS = tuple(f.name for f in fields(UserState))
+_KNOWN = frozenset(_FIELDS)
+_ENCODER = json.JSONEncoder(separators=(",", ":"))

@@ -68,12 +68,15 @@ class _Sql:
 
     def __init__(self, db: Any, placeholder: str) -> None:
         self._db = db
-        self._ph = placeholder
+        self._ph = placeholder if placeholder != "?" else None
 
     def run(self, sql: str, params: Sequence[object] = ()) -> tuple[list[Any], int]:
         cursor = self._db.cursor()
         try:
-            cursor.execute(sql.replace("?", self._ph), tuple(params))
+            cursor.execute(
+                sql if self._ph is None else sql.replace("?", self._ph),
+                params if isinstance(params, tuple) else tuple(params),
+            )
             rows = cursor.fetchall() if cursor.description else []
             return rows, cursor.rowcount
         finally:
