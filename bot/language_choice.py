@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 
 from bot.i18n import negotiate, official_languages
 from gfmd_info.knowledge import Knowledge
-from gfmd_info.language_id import LanguageGuess
+from gfmd_info.language_id import MIN_WORDS, LanguageGuess
 
 if TYPE_CHECKING:
     from bot.conversation import Conversation
@@ -56,7 +56,9 @@ def first_language(
 
 def written_language(knowledge: Knowledge, text: str) -> str:
     """For metrics: the language a message was written in, when it can be told ("-" if not)."""
-    if not text.strip():
+    stripped = text.strip()
+    # One word ("1", "MORE", "hola") is never a confident guess (`MIN_WORDS`): nothing to read.
+    if not stripped or (MIN_WORDS > 1 and stripped.isalnum()):
         return "-"
     guess = identify(knowledge, text)
     return guess.lang if guess.confident and guess.lang else "-"

@@ -5,10 +5,14 @@ from __future__ import annotations
 
 import re
 
+import pytest
+
+from bot import language_choice
 from bot.conversation import Conversation
 from bot.messages import BlockKind, Channel
 from bot.state_store import SqlStore
 from gfmd_info.knowledge import Knowledge
+from gfmd_info.language_id import LanguageGuess
 from tests.bot.conversation_helpers import Person, blocks
 
 ARABIC = re.compile(r"[\u0600-\u06ff]")
@@ -90,3 +94,16 @@ def test_the_reply_tells_the_language_written_apart_from_the_language_answered(
     person.say("", option="l:en")
     reply = person.say(NEPALI_QUESTION)
     assert (reply.language, reply.lang_written) == ("en", "ne")
+
+
+def test_a_one_word_reply_counts_no_written_language_without_reading_it(
+    knowledge: Knowledge, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def must_not_read(knowledge: Knowledge, text: str) -> LanguageGuess:
+        raise AssertionError(f"read {text!r}")
+
+    monkeypatch.setattr(language_choice, "identify", must_not_read)
+    for reply in ["1", "MORE", "hola", "المزيد", "  menu "]:
+        assert language_choice.written_language(knowledge, reply) == "-"
+    monkeypatch.undo()
+    assert language_choice.written_language(knowledge, NEPALI_QUESTION) == "ne"
