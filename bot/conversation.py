@@ -11,12 +11,11 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from dataclasses import replace
 
 from bot.control_words import Control, ControlWords
 from bot.i18n import Catalogs, Words
-from bot.language_menu import sms_menu
 from bot.messages import Channel, Inbound, Reply
 from bot.question_masking import unanswered_text
 from bot.screens import short_reply
@@ -31,7 +30,6 @@ log = logging.getLogger(__name__)
 
 UNANSWERED_MAX = 200
 PAGES_CACHED = 4096
-MENUS_CACHED = 1024
 
 
 def _(message: str) -> str:
@@ -53,7 +51,6 @@ class Conversation:
         self._store = store
         self._clock = clock
         self._pages: dict[tuple[str, str, str, str | None, Channel, str], TopicPages] = {}
-        self._menus: dict[tuple[Reply, tuple[str, ...], bool], Reply] = {}
 
     # -- entry points ------------------------------------------------------------------------
 
@@ -119,17 +116,6 @@ class Conversation:
             pages = topic_pages(knowledge.content, topic_id, lang, country, channel, hint)
             self._pages[key] = pages
         return pages
-
-    def sms_language_menu(self, draft: Reply, languages: Sequence[str], more: bool) -> Reply:
-        """`bot.language_menu.sms_menu`, fitted once per draft (greeting and prompt, in one
-        language) and order of languages: each fit renders the menu's pages several times."""
-        key = (draft, tuple(languages), more)
-        menu = self._menus.get(key)
-        if menu is None:
-            if len(self._menus) >= MENUS_CACHED:
-                self._menus.clear()
-            menu = self._menus[key] = sms_menu(draft, languages, self.words, more)
-        return menu
 
     def knowledge(self) -> Knowledge:
         return self._knowledge()

@@ -17,6 +17,7 @@ also be chosen by typing its name, in any script.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Sequence
 from dataclasses import replace
 
@@ -63,6 +64,14 @@ def sms_menu(
     """`draft` (the greeting and prompt) with the languages that fit one SMS page: all of them
     in their scripts, else all in Latin letters, else the likeliest and, when `more`, "More
     languages" (without it, as many as fit: the rest can still be typed by name)."""
+    return _sms_menu(draft, tuple(languages), words, more)
+
+
+# Every new sender gets one of a few menus, and each fit renders the menu's pages several times.
+@functools.lru_cache(maxsize=1024)
+def _sms_menu(
+    draft: Reply, languages: tuple[str, ...], words: Callable[[str], Words], more: bool
+) -> Reply:
     for options in (native_options(languages), latin_options(languages, words)):
         reply = replace(draft, options=tuple(options))
         if fits_one_page(reply):

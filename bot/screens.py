@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 
 from bot.flow import Event, after
 from bot.i18n import Words
-from bot.language_menu import BUTTONS_PER_ROW, native_options, ordered_languages
+from bot.language_menu import BUTTONS_PER_ROW, native_options, ordered_languages, sms_menu
 from bot.messages import Block, BlockKind, Channel, Inbound, Option, Reply
 from bot.rendering import render_sms_pages
 from bot.state import Position, UserState
@@ -115,7 +115,7 @@ class Screens:
             rtl=lang in RTL_LANGUAGES,
             options_prompt=words(_("Reply with a number:")),
         )
-        menu = self.conversation.sms_language_menu(draft, languages, more=greet)
+        menu = sms_menu(draft, languages, self.conversation.words, more=greet)
         return self.reply(state, blocks, list(menu.options))
 
     def guessed(self) -> tuple[str, ...]:
