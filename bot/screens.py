@@ -84,22 +84,38 @@ class Screens:
 
     # -- screens ----------------------------------------------------------------------------
 
-    def menu(self, state: UserState, lead: str = "", event: Event = Event.MENU) -> Answer:
+    def menu(
+        self,
+        state: UserState,
+        lead: str = "",
+        event: Event = Event.MENU,
+        danger_possible: bool = False,
+    ) -> Answer:
         words = self.words(state)
         options = [
             Option(f"c:{c.id}", self.category_name(state, c.id)) for c in self.content.categories
         ]
-        blocks = [Block(BlockKind.TEXT, lead)] if lead else []
+        blocks = self._call_line_if(danger_possible, state)
+        if lead:
+            blocks.append(Block(BlockKind.TEXT, lead))
         blocks.append(Block(BlockKind.PROMPT, words(_("Choose a topic, or type your question."))))
         state = state.update(position=after(state.position, event), topic=None, page=0)
-        return self.reply(state, blocks, options)
+        return self.reply(state, blocks, options, urgent=danger_possible)
 
-    def ask_language(self, state: UserState, greet: bool = False) -> Answer:
+    def _call_line_if(self, danger_possible: bool, state: UserState) -> list[Block]:
+        """The call line as the first block when danger may be near, else nothing."""
+        if not danger_possible:
+            return []
+        return [Block(BlockKind.URGENT, call_line(self.content, self.urgent_lang, state.country))]
+
+    def ask_language(
+        self, state: UserState, greet: bool = False, danger_possible: bool = False
+    ) -> Answer:
         """The language menu (see `bot.language_menu`); on SMS within one page."""
         offered = self.conversation.ui_languages(self.knowledge)
         languages = ordered_languages(offered, state.language, state.country, self.guessed())
         words = self.words(state)
-        blocks = []
+        blocks = self._call_line_if(danger_possible, state)
         if greet:
             hello = words(_("Hello. I give free information about your rights as a migrant."))
             blocks.append(Block(BlockKind.TEXT, hello))
@@ -107,7 +123,10 @@ class Screens:
         event = Event.FIRST_CONTACT if state.position is Position.NEW else Event.ASK_LANGUAGE
         state = state.update(position=after(state.position, event))
         if not self.is_sms:
-            return self.reply(state, blocks, native_options(languages), per_row=BUTTONS_PER_ROW)
+            return self.reply(
+                state, blocks, native_options(languages), per_row=BUTTONS_PER_ROW,
+                urgent=danger_possible,
+            )  # fmt: skip
         lang = self.lang(state)
         draft = Reply(
             blocks=tuple(blocks),
@@ -116,7 +135,7 @@ class Screens:
             options_prompt=words(_("Reply with a number:")),
         )
         menu = sms_menu(draft, languages, self.conversation.words, more=greet)
-        return self.reply(state, blocks, list(menu.options))
+        return self.reply(state, blocks, list(menu.options), urgent=danger_possible)
 
     def guessed(self) -> tuple[str, ...]:
         """The languages a message looks like, likeliest first; of a control word ("नमस्ते"),
@@ -161,10 +180,7 @@ class Screens:
     ) -> Answer:
         lang = self.lang(state)
         options = [Option(f"t:{t}", self.content.title(t, lang)) for t in topics]
-        blocks = []
-        if danger_possible:
-            line = call_line(self.content, self.urgent_lang, state.country)
-            blocks.append(Block(BlockKind.URGENT, line))
+        blocks = self._call_line_if(danger_possible, state)
         prompt = self.words(state)(_("Which of these is closest to your question?"))
         blocks.append(Block(BlockKind.PROMPT, prompt))
         state = state.update(position=after(state.position, Event.AMBIGUOUS))

@@ -279,12 +279,12 @@ class Turn:
             answer = self.screens.ambiguous(state, result.alternatives[:3], danger_possible)
             return self._kept(answer, "ambiguous", result)
         if state.position is Position.NEW and state.language is None:
-            answer = self.screens.ask_language(state, greet=True)
+            answer = self.screens.ask_language(state, greet=True, danger_possible=danger_possible)
         else:
             sorry = self.conversation.words(state.language)(
                 _("Sorry, I did not understand. Choose a topic:")
             )
-            answer = self.screens.menu(state, sorry, Event.NOT_UNDERSTOOD)
+            answer = self.screens.menu(state, sorry, Event.NOT_UNDERSTOOD, danger_possible)
         return self._kept(answer, "unanswered", result)
 
     def _kept(self, answer: Answer, kind: Kind, result: MatchResult) -> Answer:

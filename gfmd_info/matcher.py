@@ -5,13 +5,15 @@ danger now. It composes three parts, each in its own module:
   learned from the content's phrases, titles, danger terms and off-topic lines;
 - `language_id`: the language the message is written in, from its script and a second model;
 - `danger`: the danger terms of every language (a floor: a term present is always danger) and
-  the emergency score read over the whole message and over windows of a long one.
+  the emergency score read over the whole message and over windows of a long one;
+- `plain_words`: whether a message is made only of words that name nothing ("help", "tulong po").
 
 Decisions use thresholds chosen by cross-validation over the phrases (`gfmd-bot matcher tune`,
 `gfmd_info/matcher-thresholds.json`), never by hand. Danger only adds: a danger term or an
 emergency topic at the top gives the urgent answer, unless the model answers another topic
 directly and reads no danger in the message: then that answer comes led by the call line. An
 emergency score that reaches the "possible" threshold leads any other answer with the call line.
+A plea that names no topic and no danger term ("help") gets the menu, led by the call line.
 """
 
 from __future__ import annotations
@@ -30,6 +32,7 @@ from gfmd_info.language_id import LanguageGuess, LanguageIdentifier
 from gfmd_info.matching_data import LanguageLexicon
 from gfmd_info.model_cache import ModelCache
 from gfmd_info.normalise import normalise, normalise_content
+from gfmd_info.plain_words import PlainWords
 from gfmd_info.text_model import RECIPE, TextModel, Vector
 from gfmd_info.thresholds import Thresholds
 from gfmd_info.training_data import EMERGENCY, OFFTOPIC, TrainingData, training_data
@@ -157,6 +160,7 @@ class Matcher:
             models.topics.prepare_windows(self._emergency)
         self._langs = frozenset(lexicons)
         self._danger = DangerTerms({code: lex.emergency_terms for code, lex in lexicons.items()})
+        self._plain = PlainWords({code: lex.stopwords for code, lex in lexicons.items()})
         self._vocabularies = {
             code: frozenset(
                 w for ps in lex.phrases.values() for p in ps for w in normalise_content(p).split()
@@ -230,6 +234,12 @@ class Matcher:
             # A danger word in a question the model answers plainly ("can I go to the
             # emergency room without papers"): that answer, led by the call line.
             possible = True
+        elif best_topic != OFFTOPIC and self._plain.names_nothing(words, (user_lang, written.lang)):
+            # "help", "tulong po": no topic and no danger is named, so no guess is answered.
+            # Whoever is in danger reads the call line first; anyone else is asked what about.
+            return MatchResult(
+                None, best, Decision.NONE, alternatives, shown_lang, False, True, written
+            )
         understood = best_topic != OFFTOPIC and best >= self.thresholds.none_score
         urgent_eligible = best_topic == EMERGENCY or (best_topic != OFFTOPIC and not understood)
         if urgent_eligible and danger_score >= self.thresholds.urgent_danger:

@@ -206,3 +206,17 @@ def test_a_newcomers_first_control_word_sets_the_language_it_belongs_to(
 ) -> None:
     assert say(conversation, "detener").language == "es"
     assert say(conversation, "arret", user="u2").language == "fr"
+
+
+@pytest.mark.parametrize("first", [True, False])
+def test_a_plea_that_names_nothing_gets_the_call_line_before_the_menu(
+    conversation: Conversation, first: bool
+) -> None:
+    if not first:
+        say(conversation, "hello", country="SA")
+        conversation.handle(Inbound(Channel.SMS, "u1", "", option_id="l:tl"))
+    reply = say(conversation, "tulong po", country="SA")
+    assert reply.blocks[0].kind is BlockKind.URGENT
+    assert "999" in reply.blocks[0].text
+    assert reply.urgent and reply.options
+    assert not any(o.id == "t:emergency" for o in reply.options)

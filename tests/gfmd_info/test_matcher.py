@@ -105,6 +105,7 @@ SMALL = {
         },
         emergency_terms=["knife"],
         offtopic=["football score", "good morning"],
+        stopwords=["help", "me", "please", "my", "good", "morning"],
     )
 }
 
@@ -171,6 +172,22 @@ def test_a_long_message_not_understood_is_offered_a_choice_of_three_not_the_menu
     assert (short.decision, short.topic) == (Decision.NONE, None)
     chat = matcher.match("good morning football score " * 5, "en")
     assert chat.decision is Decision.NONE
+
+
+def test_a_plea_that_names_nothing_gets_the_menu_led_by_the_call_line() -> None:
+    result = Matcher(SMALL).match("help me please", "en")
+    assert (result.topic, result.decision, result.emergency) == (None, Decision.NONE, False)
+    assert result.danger_possible
+
+
+def test_a_plea_with_a_danger_term_or_a_topic_word_is_not_a_bare_plea() -> None:
+    matcher = Matcher(SMALL)
+    assert matcher.match("help me knife", "en").emergency
+    assert not matcher.match("help me passport lost", "en").danger_possible
+
+
+def test_a_greeting_made_of_plain_words_gets_no_call_line() -> None:
+    assert not Matcher(SMALL).match("good morning", "en").danger_possible
 
 
 def test_one_word_needs_its_own_lead_for_a_direct_answer() -> None:
