@@ -9,6 +9,7 @@ Terms are indexed by word, so a message only checks the terms that share a word 
 
 from __future__ import annotations
 
+import math
 from collections import Counter, defaultdict
 from collections.abc import Container, Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -122,10 +123,24 @@ def window_spans(count: int, size: int = WINDOW_WORDS) -> list[tuple[int, int]]:
     return [(i, min(i + size, count)) for i in range(0, count - size + step, step)]
 
 
-def emergency_score(
+@dataclass(frozen=True)
+class DangerScores:
+    """The emergency class's score over the whole message, and its highest over the windows
+    (minus infinity for a message read whole only). Each has its own thresholds: a window is a
+    fragment, and fragments of a harmless story score higher than the story does."""
+
+    whole: float
+    window: float = -math.inf
+
+    @property
+    def highest(self) -> float:
+        return max(self.whole, self.window)
+
+
+def danger_scores(
     topics: TextModel, words: Sequence[str], whole: NDArray[np.float64], column: int
-) -> float:
-    """The highest score of the emergency class (`column`) over the whole message (`whole`, its
-    scores) and its windows: what serving reads and what the thresholds are tuned on."""
+) -> DangerScores:
+    """The emergency class (`column`) read over the whole message (`whole`, its scores) and over
+    its windows: what serving reads and what the thresholds are tuned on."""
     windowed = topics.window_scores(words, window_spans(len(words)), column)
-    return max([float(whole[column]), *windowed])
+    return DangerScores(float(whole[column]), max(windowed, default=-math.inf))

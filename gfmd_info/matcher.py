@@ -27,7 +27,7 @@ from pathlib import Path
 
 import numpy as np
 
-from gfmd_info.danger import DangerTerms, emergency_score
+from gfmd_info.danger import DangerScores, DangerTerms, danger_scores
 from gfmd_info.language_id import LanguageGuess, LanguageIdentifier
 from gfmd_info.matching_data import LanguageLexicon
 from gfmd_info.model_cache import ModelCache
@@ -181,12 +181,12 @@ class Matcher:
     def topic_scores(self, normalised: str) -> np.ndarray:
         return self._models.topics.decision(normalised)
 
-    def emergency_score(self, normalised: str, whole: np.ndarray | None = None) -> float:
-        """The highest emergency score over the whole text and its windows."""
+    def danger_scores(self, normalised: str, whole: np.ndarray | None = None) -> DangerScores:
+        """The emergency score over the whole text, and the highest over its windows."""
         if self._emergency < 0:
-            return -np.inf
+            return DangerScores(-np.inf)
         scores = whole if whole is not None else self.topic_scores(normalised)
-        return emergency_score(self._models.topics, normalised.split(), scores, self._emergency)
+        return danger_scores(self._models.topics, normalised.split(), scores, self._emergency)
 
     def _identify(self, normalised: str, vector: Vector) -> LanguageGuess:
         languages = self._models.languages
@@ -220,8 +220,8 @@ class Matcher:
             zip(self._classes, (float(s) for s in scores), strict=True), key=lambda kv: -kv[1]
         )
         alternatives = _choices(ranked)
-        danger_score = self.emergency_score(normalised, scores)
-        possible = danger_score >= self.thresholds.possible_danger
+        danger = self.danger_scores(normalised, scores)
+        possible = self.thresholds.possible(danger.whole, danger.window)
         best_topic, best = ranked[0]
         second = ranked[1][1] if len(ranked) > 1 else -np.inf
         if term_lang is not None:
@@ -242,10 +242,10 @@ class Matcher:
             )
         understood = best_topic != OFFTOPIC and best >= self.thresholds.none_score
         urgent_eligible = best_topic == EMERGENCY or (best_topic != OFFTOPIC and not understood)
-        if urgent_eligible and danger_score >= self.thresholds.urgent_danger:
+        if urgent_eligible and self.thresholds.urgent(danger.whole, danger.window):
             # The emergency topic leads, or nothing else is understood: safety before a menu.
             return MatchResult(
-                EMERGENCY, danger_score, Decision.ANSWER, alternatives, shown_lang,
+                EMERGENCY, danger.highest, Decision.ANSWER, alternatives, shown_lang,
                 True, False, written,
             )  # fmt: skip
         if best_topic == EMERGENCY:

@@ -26,10 +26,23 @@ class Thresholds:
     # At or above this, a message led by the emergency topic, or understood as nothing else,
     # gets the urgent answer.
     urgent_danger: float = -0.4
+    # The same two for the highest score over a long message's windows (None: as the above).
+    possible_window: float | None = None
+    urgent_window: float | None = None
     # A language margin at or above this lets a message decide or change a person's language.
     language_margin: float = 0.3
     fingerprint: str = ""
     figures: dict[str, float] = field(default_factory=dict)
+
+    def possible(self, whole: float, window: float) -> bool:
+        """Whether danger may be near: the call line leads the answer."""
+        limit = self.possible_danger if self.possible_window is None else self.possible_window
+        return whole >= self.possible_danger or window >= limit
+
+    def urgent(self, whole: float, window: float) -> bool:
+        """Whether danger is read clearly enough for the urgent answer (where it is eligible)."""
+        limit = self.urgent_danger if self.urgent_window is None else self.urgent_window
+        return whole >= self.urgent_danger or window >= limit
 
     def margin_for(self, words: int) -> float:
         """The lead a message of `words` words needs for a direct answer."""

@@ -18,6 +18,10 @@ evaluation file:
 - `urgent_danger`: the lowest emergency score at which giving the urgent answer (when the
   emergency topic leads, or when nothing else is understood) answers at most
   `URGENT_FALSE_RATE` of the non-emergency phrases with it;
+- `possible_window`, `urgent_window`: the same two rules for the highest score over a long
+  message's windows, read off long messages: four to eight held-out phrases of one language and
+  of any topics, as people tell a situation, some with one emergency phrase among them. A window
+  is a fragment, and fragments of a harmless story score higher than whole phrases do;
 - `language_margin`: the smallest language lead at which guesses on messages of two words or
   more are right at least `LANGUAGE_PRECISION` of the time.
 """
@@ -26,12 +30,12 @@ from __future__ import annotations
 
 import random
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 from numpy.typing import NDArray
 
-from gfmd_info.danger import emergency_score
+from gfmd_info.danger import danger_scores
 from gfmd_info.language_id import ROMANISED_TWINS, LanguageIdentifier, Script
 from gfmd_info.matching_data import LanguageLexicon
 from gfmd_info.text_model import TextModel
@@ -40,6 +44,10 @@ from gfmd_info.training_data import EMERGENCY, OFFTOPIC, Example, TrainingData, 
 
 FOLDS = 5
 STORIES_PER_FOLD = 1500
+LONG_STORIES_PER_FOLD = 1000
+LONG_STORY_PHRASES = (4, 8)
+# The share of long stories that hide one emergency phrase among the others.
+LONG_STORY_EMERGENCY_SHARE = 0.3
 SEED = 0
 ANSWER_PRECISION = 0.9
 POSSIBLE_FALSE_RATE = 0.05
@@ -53,10 +61,17 @@ class OutOfFold:
     best: NDArray[np.float64]  # top topic score
     margin: NDArray[np.float64]  # lead of the top topic over the runner-up
     predicted: list[str]
-    danger: NDArray[np.float64]  # emergency score, whole text and windows
+    danger: NDArray[np.float64]  # emergency score of the whole text
+    window: NDArray[np.float64]  # highest emergency score over its windows (-inf: none)
     lang_predicted: list[str]
     lang_margin: NDArray[np.float64]
     lang_twins: NDArray[np.bool_]
+    # Long stories (`_long_stories`), scored only for the window thresholds.
+    long_examples: tuple[Example, ...] = ()
+    long_best: NDArray[np.float64] = field(default_factory=lambda: np.zeros(0))
+    long_predicted: list[str] = field(default_factory=list)
+    long_danger: NDArray[np.float64] = field(default_factory=lambda: np.zeros(0))
+    long_window: NDArray[np.float64] = field(default_factory=lambda: np.zeros(0))
 
 
 def _stories(held_out: Sequence[Example], rng: random.Random) -> list[Example]:
@@ -80,6 +95,29 @@ def _stories(held_out: Sequence[Example], rng: random.Random) -> list[Example]:
     return stories
 
 
+def _long_stories(held_out: Sequence[Example], rng: random.Random) -> list[Example]:
+    """Long messages of one language made of held-out phrases of any topics; some hide one
+    emergency phrase among the others (their topic is then the emergency)."""
+    plain: dict[str, list[Example]] = {}
+    urgent: dict[str, list[Example]] = {}
+    for example in held_out:
+        if example.topic == EMERGENCY:
+            urgent.setdefault(example.lang, []).append(example)
+        elif example.topic != OFFTOPIC:
+            plain.setdefault(example.lang, []).append(example)
+    langs = sorted(lang for lang, pool in plain.items() if len(pool) >= LONG_STORY_PHRASES[1])
+    stories: list[Example] = []
+    for _ in range(LONG_STORIES_PER_FOLD if langs else 0):
+        lang = rng.choice(langs)
+        parts = rng.sample(plain[lang], k=rng.randint(*LONG_STORY_PHRASES))
+        topic = parts[0].topic
+        if urgent.get(lang) and rng.random() < LONG_STORY_EMERGENCY_SHARE:
+            parts[rng.randrange(len(parts))] = rng.choice(urgent[lang])
+            topic = EMERGENCY
+        stories.append(Example(" ".join(p.text for p in parts), topic, lang, parts[0].group))
+    return stories
+
+
 def out_of_fold(data: TrainingData, progress: Callable[[str], None] = lambda _: None) -> OutOfFold:
     """Out-of-fold scores of every phrase, followed by those of the stories made from them."""
     from sklearn.model_selection import GroupKFold
@@ -88,11 +126,19 @@ def out_of_fold(data: TrainingData, progress: Callable[[str], None] = lambda _: 
     texts = data.texts
     folds = list(GroupKFold(n_splits=FOLDS).split(texts, data.topics, data.groups))
     stories = [_stories([data.examples[i] for i in test], rng) for _, test in folds]
+    longs = [_long_stories([data.examples[i] for i in test], rng) for _, test in folds]
+    long_examples = tuple(s for fold in longs for s in fold)
+    long_best = np.zeros(len(long_examples))
+    long_predicted = [""] * len(long_examples)
+    long_danger = np.zeros(len(long_examples))
+    long_window = np.zeros(len(long_examples))
+    long_offset = 0
     scored = [*data.examples, *(s for fold in stories for s in fold)]
     n = len(scored)
     best = np.zeros(n)
     margin = np.zeros(n)
     danger = np.zeros(n)
+    window = np.zeros(n)
     predicted = [""] * n
     lang_predicted = [""] * n
     lang_margin = np.zeros(n)
@@ -114,15 +160,25 @@ def out_of_fold(data: TrainingData, progress: Callable[[str], None] = lambda _: 
             best[i] = scores[order[0]]
             margin[i] = scores[order[0]] - scores[order[1]]
             predicted[i] = topics.classes[order[0]]
-            danger[i] = emergency_score(topics, text.split(), scores, emergency)
+            read = danger_scores(topics, text.split(), scores, emergency)
+            danger[i], window[i] = read.whole, read.window
             ranked, script = languages.ranked(text)
             lang_predicted[i] = ranked[0][0]
             lang_margin[i] = ranked[0][1] - ranked[1][1] if len(ranked) > 1 else np.inf
             pair = {ranked[0][0], ranked[1][0]} if len(ranked) > 1 else set()
             twins[i] = script is Script.LATIN and pair <= ROMANISED_TWINS
+        for story in longs[fold - 1]:
+            scores = topics.decision(story.text)
+            top = int(np.argmax(scores))
+            long_best[long_offset] = scores[top]
+            long_predicted[long_offset] = topics.classes[top]
+            read = danger_scores(topics, story.text.split(), scores, emergency)
+            long_danger[long_offset], long_window[long_offset] = read.whole, read.window
+            long_offset += 1
     return OutOfFold(
-        tuple(scored), best, margin, predicted, danger, lang_predicted, lang_margin, twins
-    )
+        tuple(scored), best, margin, predicted, danger, window, lang_predicted, lang_margin,
+        twins, long_examples, long_best, long_predicted, long_danger, long_window,
+    )  # fmt: skip
 
 
 def _lowest_meeting(
@@ -199,6 +255,9 @@ def choose(data: TrainingData, oof: OutOfFold) -> Thresholds:
             np.quantile(oof.danger, np.linspace(0, 1, 201)), urgent_rate, 1.0 - URGENT_FALSE_RATE
         ),
     )
+    possible_window, urgent_window, window_figures = _window_thresholds(
+        oof, none_score, possible_danger, urgent_danger
+    )
     langs = np.array([e.lang for e in oof.examples])
     lang_right = np.array(oof.lang_predicted) == langs
     multiword = np.array([len(e.text.split()) >= 2 for e in oof.examples]) & ~oof.lang_twins
@@ -235,6 +294,7 @@ def choose(data: TrainingData, oof: OutOfFold) -> Thresholds:
         "oof_emergency_urgent": float(
             np.mean(eligible[emergency] & (oof.danger[emergency] >= urgent_danger))
         ),
+        **window_figures,
         "oof_language_accuracy": float(np.mean(lang_right)),
         "oof_language_confident_share": float(np.mean(confident_lang[multiword])),
         "oof_language_confident_precision": float(np.mean(lang_right[confident_lang])),
@@ -245,10 +305,58 @@ def choose(data: TrainingData, oof: OutOfFold) -> Thresholds:
         one_word_answer_margin=round(one_word_answer_margin, 4),
         possible_danger=round(possible_danger, 4),
         urgent_danger=round(urgent_danger, 4),
+        possible_window=round(possible_window, 4),
+        urgent_window=round(urgent_window, 4),
         language_margin=round(language_margin, 4),
         fingerprint=data.fingerprint(),
         figures={k: round(v, 4) for k, v in figures.items()},
     )
+
+
+def _window_thresholds(
+    oof: OutOfFold, none_score: float, possible_danger: float, urgent_danger: float
+) -> tuple[float, float, dict[str, float]]:
+    """`possible_window` and `urgent_window` by the rules of their whole-text twins, over every
+    scored text that has windows (long stories, and the stories long enough), and the figures."""
+    topics = [e.topic for e in oof.examples] + [e.topic for e in oof.long_examples]
+    emergency = np.array([t == EMERGENCY for t in topics])
+    predicted = np.array([*oof.predicted, *oof.long_predicted])
+    best = np.concatenate([oof.best, oof.long_best])
+    whole = np.concatenate([oof.danger, oof.long_danger])
+    window = np.concatenate([oof.window, oof.long_window])
+    read = np.isfinite(window)
+    others = read & ~emergency
+    if not others.any():
+        return possible_danger, urgent_danger, {}
+    possible_window = max(
+        possible_danger, float(np.quantile(window[others], 1.0 - POSSIBLE_FALSE_RATE))
+    )
+    eligible = (predicted == EMERGENCY) | ((best < none_score) & (predicted != OFFTOPIC))
+
+    def urgent_rate(value: float) -> tuple[float, int]:
+        urgent = eligible[others] & ((whole[others] >= urgent_danger) | (window[others] >= value))
+        return 1.0 - float(np.mean(urgent)), int(others.sum())
+
+    urgent_window = max(
+        possible_window,
+        urgent_danger,
+        _lowest_meeting(
+            np.quantile(window[read], np.linspace(0, 1, 201)), urgent_rate, 1.0 - URGENT_FALSE_RATE
+        ),
+    )
+    hidden = read & emergency
+    flagged = (whole >= possible_danger) | (window >= possible_window) | (predicted == EMERGENCY)
+    urgent = eligible & ((whole >= urgent_danger) | (window >= urgent_window))
+    figures = {
+        "long_stories": float(len(oof.long_examples)),
+        "long_emergency_flagged": float(np.mean(flagged[hidden])) if hidden.any() else 0.0,
+        "long_emergency_urgent": float(np.mean(urgent[hidden])) if hidden.any() else 0.0,
+        "long_possible_false_rate": float(
+            np.mean(((whole >= possible_danger) | (window >= possible_window))[others])
+        ),
+        "long_false_urgent": float(np.mean(urgent[others])),
+    }
+    return possible_window, urgent_window, figures
 
 
 def tune(

@@ -1,9 +1,11 @@
 from __future__ import annotations
 
 import itertools
+from math import inf
 
-from gfmd_info.danger import WINDOW_WORDS, DangerTerms, window_spans
+from gfmd_info.danger import WINDOW_WORDS, DangerTerms, danger_scores, window_spans
 from gfmd_info.normalise import normalise
+from gfmd_info.text_model import TextModel
 
 TERMS = DangerTerms(
     {
@@ -59,3 +61,20 @@ def test_a_long_story_is_read_in_half_overlapping_windows_that_cover_every_word(
     )
     covered = {i for start, end in spans for i in range(start, end)}
     assert covered == set(range(count))
+
+
+def test_a_long_message_is_read_whole_and_by_its_most_alarming_window() -> None:
+    calm = ["my salary is late again this month"] * 6
+    model = TextModel.train(
+        [*calm, "he has a knife", "he is hitting me now", "passport lost", "visa expired"],
+        ["emergency" if i in (6, 7) else "other" for i in range(10)],
+    )
+    column = model.classes.index("emergency")
+    story = ("my salary is late again this month " * 3 + "he has a knife").split()
+    scores = model.decision(" ".join(story))
+    read = danger_scores(model, story, scores, column)
+    assert read.whole == scores[column]
+    assert read.window > read.whole
+    assert read.highest == read.window
+    short = ["he", "has", "a", "knife"]
+    assert danger_scores(model, short, model.decision("he has a knife"), column).window == -inf

@@ -248,3 +248,25 @@ def test_any_text_gets_a_match_result_and_never_an_exception(
     assert result.decision in set(Decision)
     assert (result.topic is None) == (result.decision is Decision.NONE)
     assert len(result.alternatives) <= 3
+
+
+def test_windows_have_their_own_thresholds() -> None:
+    thresholds = Thresholds(possible_danger=0.0, urgent_danger=0.5, possible_window=1.0,
+                            urgent_window=2.0)  # fmt: skip
+    assert thresholds.possible(0.0, -99) and thresholds.possible(-99, 1.0)
+    assert not thresholds.possible(-0.1, 0.9)
+    assert thresholds.urgent(0.5, -99) and thresholds.urgent(-99, 2.0)
+    assert not thresholds.urgent(0.4, 1.9)
+    unset = Thresholds(possible_danger=0.0, urgent_danger=0.5)
+    assert unset.possible(-99, 0.0) and unset.urgent(-99, 0.5)
+
+
+def test_only_a_window_over_its_own_threshold_adds_the_call_line_to_a_long_story() -> None:
+    story = "my passport was lost and my visa expired and " * 3 + "what now"
+    calm, alarmed = (
+        Thresholds(none_score=-9, answer_margin=0, urgent_danger=99, possible_danger=99,
+                   possible_window=window, urgent_window=99)
+        for window in (99.0, -99.0)
+    )  # fmt: skip
+    assert not Matcher(SMALL, thresholds=calm).match(story, "en").danger_possible
+    assert Matcher(SMALL, thresholds=alarmed).match(story, "en").danger_possible
