@@ -71,12 +71,15 @@ class DangerTerms:
         """The language of the first term present in normalised `words`, or None.
 
         Another language's term counts only where its words mean nothing else in the user's
-        language (Spanish "auxilio", help, is Brazilian "auxilio", a benefit).
+        language (Spanish "auxilio", help, is Brazilian "auxilio", a benefit), and a word of the
+        user's language (`user_vocabulary`) is never read as a typo of a term's word.
         """
         present = Counter(words)
         typos: dict[str, str] = {}  # term word -> the message word one typo away from it
         for word in present:
-            if len(word) >= TYPO_MIN_LEN - 1:
+            # A word of the user's own language is no typo: Tagalog "humihingi" (asking) is
+            # not "humihinga" (breathing), Portuguese "devolver" not "revolver".
+            if len(word) >= TYPO_MIN_LEN - 1 and word not in user_vocabulary:
                 for key in _deletions(word):
                     for near in self._by_deletion.get(key, ()):
                         if near not in present and Levenshtein.distance(word, near) <= 1:

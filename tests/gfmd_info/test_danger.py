@@ -36,6 +36,12 @@ def test_small_typos_are_forgiven_in_the_users_own_language_only() -> None:
     assert TERMS.find(words("me esta pegandoo"), "en") is None
 
 
+def test_a_word_of_the_users_language_is_never_read_as_a_typo_of_a_term() -> None:
+    terms = DangerTerms({"pt": ["revolver"]})
+    assert terms.find(words("ele tem um revolverr"), "pt") == "pt"
+    assert terms.find(words("quero devolver o dinheiro"), "pt", {"devolver"}) is None
+
+
 def test_a_repeated_word_must_be_repeated() -> None:
     assert TERMS.find(words("tolong tolong"), "id") == "id"
     assert TERMS.find(words("may tulong ba"), "tl") is None

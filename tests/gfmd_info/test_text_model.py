@@ -50,7 +50,8 @@ def test_serving_scores_equal_scikit_learns_one_vs_rest_decision_function() -> N
         expected = svc.decision_function(hstack([v.transform([text]) for v in vectorisers]))[0]
         got = model.decision(text)
         assert list(model.classes) == list(svc.classes_)
-        np.testing.assert_allclose(got, expected, rtol=1e-4, atol=1e-5)
+        # The served weights are half precision (`WEIGHTS`): a score moves by about 1e-3 at most.
+        np.testing.assert_allclose(got, expected, rtol=0, atol=1e-3)
 
 
 def test_the_same_phrases_train_the_same_model() -> None:
