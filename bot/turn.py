@@ -100,9 +100,9 @@ class Turn:
     def _speaks_of_danger(self, state: UserState) -> bool:
         result = self.match(state)
         written = result.lang
-        # The urgent text in the language the message was written in, when it has one.
+        # The urgent text or call line in the language the message was written in, when it has one.
         if (
-            result.emergency
+            (result.emergency or result.danger_possible)
             and written
             and written != state.language
             and self.knowledge.content.language_pack(written).urgent is not None

@@ -31,8 +31,9 @@ SHORT_WORD = 2
 class DangerTerm:
     lang: str
     needed: Mapping[str, int]
-    # A term of one real word and tiny ones ("a l'aide") must appear as written, in order:
-    # those words scattered through a message ("aide sociale a l'enfance") mean nothing.
+    # A term of one real word and tiny or filler ones ("a l'aide", "help now") must appear as
+    # written, in order: those words scattered through a message ("aide sociale a l'enfance",
+    # "I asked for help ... no job now") mean nothing.
     sequence: tuple[str, ...] | None = None
 
 
@@ -41,17 +42,26 @@ def _deletions(word: str) -> set[str]:
 
 
 class DangerTerms:
-    def __init__(self, terms_by_lang: Mapping[str, Iterable[str]]) -> None:
+    def __init__(
+        self,
+        terms_by_lang: Mapping[str, Iterable[str]],
+        filler_by_lang: Mapping[str, Iterable[str]] | None = None,
+    ) -> None:
         self._terms: list[DangerTerm] = []
         self._by_word: dict[str, list[int]] = defaultdict(list)
         self._by_deletion: dict[str, set[str]] = defaultdict(set)
+        fillers = {
+            lang: {w for word in words for w in normalise(word).split()}
+            for lang, words in (filler_by_lang or {}).items()
+        }
         for lang, terms in terms_by_lang.items():
+            filler = fillers.get(lang, set())
             for term in terms:
                 words = normalise(term).split()
                 if not words:
                     continue
                 index = len(self._terms)
-                content_words = sum(len(w) > SHORT_WORD for w in words)
+                content_words = sum(len(w) > SHORT_WORD and w not in filler for w in words)
                 tiny = len(words) > 1 and content_words <= 1
                 self._terms.append(DangerTerm(lang, Counter(words), tuple(words) if tiny else None))
                 # Every word of a term must be in the message, so one word finds the term:
@@ -67,19 +77,21 @@ class DangerTerms:
         words: Sequence[str],
         user_lang: str | None,
         user_vocabulary: Container[str] = frozenset(),
+        not_typos: Container[str] = frozenset(),
     ) -> str | None:
         """The language of the first term present in normalised `words`, or None.
 
         Another language's term counts only where its words mean nothing else in the user's
-        language (Spanish "auxilio", help, is Brazilian "auxilio", a benefit), and a word of the
-        user's language (`user_vocabulary`) is never read as a typo of a term's word.
+        language (Spanish "auxilio", help, is Brazilian "auxilio", a benefit), and a word of
+        `not_typos` (the user's language outside its danger phrases) is never read as a typo of
+        a term's word.
         """
         present = Counter(words)
         typos: dict[str, str] = {}  # term word -> the message word one typo away from it
         for word in present:
             # A word of the user's own language is no typo: Tagalog "humihingi" (asking) is
             # not "humihinga" (breathing), Portuguese "devolver" not "revolver".
-            if len(word) >= TYPO_MIN_LEN - 1 and word not in user_vocabulary:
+            if len(word) >= TYPO_MIN_LEN - 1 and word not in not_typos:
                 for key in _deletions(word):
                     for near in self._by_deletion.get(key, ()):
                         if near not in present and Levenshtein.distance(word, near) <= 1:

@@ -159,11 +159,26 @@ class Matcher:
         if self._emergency >= 0:
             models.topics.prepare_windows(self._emergency)
         self._langs = frozenset(lexicons)
-        self._danger = DangerTerms({code: lex.emergency_terms for code, lex in lexicons.items()})
+        self._danger = DangerTerms(
+            {code: lex.emergency_terms for code, lex in lexicons.items()},
+            {code: lex.stopwords for code, lex in lexicons.items()},
+        )
         self._plain = PlainWords({code: lex.stopwords for code, lex in lexicons.items()})
         self._vocabularies = {
             code: frozenset(
                 w for ps in lex.phrases.values() for p in ps for w in normalise_content(p).split()
+            )
+            for code, lex in lexicons.items()
+        }
+        # Words that are surely not typos of a danger word: the emergency topic's own phrases
+        # hold misspelt danger words ("socorroo"), so they are left out.
+        self._calm_words = {
+            code: frozenset(
+                w
+                for topic, ps in lex.phrases.items()
+                if topic != EMERGENCY
+                for p in ps
+                for w in normalise_content(p).split()
             )
             for code, lex in lexicons.items()
         }
@@ -214,7 +229,12 @@ class Matcher:
             return MatchResult(None, 0.0, Decision.NONE, (), shown_lang, written=written)
         words = normalised.split()
         own = user_lang or written.lang
-        term_lang = self._danger.find(words, own, self._vocabularies.get(own or "", frozenset()))
+        term_lang = self._danger.find(
+            words,
+            own,
+            self._vocabularies.get(own or "", frozenset()),
+            self._calm_words.get(own or "", frozenset()),
+        )
         scores = self._models.topics.decision_of(vector)
         ranked = sorted(
             zip(self._classes, (float(s) for s in scores), strict=True), key=lambda kv: -kv[1]

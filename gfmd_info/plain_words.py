@@ -3,7 +3,7 @@
 Each language lists its words that carry no topic (`stopwords` in `_language.yaml`: articles,
 pronouns, fillers, and the everyday words for help and please). A message made only of them asks
 for something without saying what: it names no topic and no danger, so the model's best guess
-for it is a guess about nothing.
+for it is a guess about nothing. A plea said twice ("help help") is a cry, not a question.
 """
 
 from __future__ import annotations
@@ -26,6 +26,8 @@ class PlainWords:
         is known)."""
         if not words:
             return True
+        if len(set(words)) < len(words):
+            return False  # "help help", "tulong tulong": a repeated plea is a cry
         known = [self._by_lang[lang] for lang in langs if lang in self._by_lang]
         pools = known or list(self._by_lang.values())
         return any(all(w in pool for w in words) for pool in pools)

@@ -19,9 +19,7 @@ evaluation file:
   emergency topic leads, or when nothing else is understood) answers at most
   `URGENT_FALSE_RATE` of the non-emergency phrases with it;
 - `possible_window`, `urgent_window`: the same two rules for the highest score over a long
-  message's windows, read off long messages: four to eight held-out phrases of one language and
-  of any topics, as people tell a situation, some with one emergency phrase among them. A window
-  is a fragment, and fragments of a harmless story score higher than whole phrases do;
+  message's windows, read off long stories (`window_tuning`);
 - `language_margin`: the smallest language lead at which guesses on messages of two words or
   more are right at least `LANGUAGE_PRECISION` of the time.
 """
@@ -41,17 +39,19 @@ from gfmd_info.matching_data import LanguageLexicon
 from gfmd_info.text_model import TextModel
 from gfmd_info.thresholds import Thresholds
 from gfmd_info.training_data import EMERGENCY, OFFTOPIC, Example, TrainingData, training_data
+from gfmd_info.window_tuning import (
+    POSSIBLE_FALSE_RATE,
+    URGENT_FALSE_RATE,
+    WindowScores,
+    long_stories,
+    lowest_meeting,
+    window_thresholds,
+)
 
 FOLDS = 5
 STORIES_PER_FOLD = 1500
-LONG_STORIES_PER_FOLD = 1000
-LONG_STORY_PHRASES = (4, 8)
-# The share of long stories that hide one emergency phrase among the others.
-LONG_STORY_EMERGENCY_SHARE = 0.3
 SEED = 0
 ANSWER_PRECISION = 0.9
-POSSIBLE_FALSE_RATE = 0.05
-URGENT_FALSE_RATE = 0.02
 LANGUAGE_PRECISION = 0.98
 
 
@@ -95,29 +95,6 @@ def _stories(held_out: Sequence[Example], rng: random.Random) -> list[Example]:
     return stories
 
 
-def _long_stories(held_out: Sequence[Example], rng: random.Random) -> list[Example]:
-    """Long messages of one language made of held-out phrases of any topics; some hide one
-    emergency phrase among the others (their topic is then the emergency)."""
-    plain: dict[str, list[Example]] = {}
-    urgent: dict[str, list[Example]] = {}
-    for example in held_out:
-        if example.topic == EMERGENCY:
-            urgent.setdefault(example.lang, []).append(example)
-        elif example.topic != OFFTOPIC:
-            plain.setdefault(example.lang, []).append(example)
-    langs = sorted(lang for lang, pool in plain.items() if len(pool) >= LONG_STORY_PHRASES[1])
-    stories: list[Example] = []
-    for _ in range(LONG_STORIES_PER_FOLD if langs else 0):
-        lang = rng.choice(langs)
-        parts = rng.sample(plain[lang], k=rng.randint(*LONG_STORY_PHRASES))
-        topic = parts[0].topic
-        if urgent.get(lang) and rng.random() < LONG_STORY_EMERGENCY_SHARE:
-            parts[rng.randrange(len(parts))] = rng.choice(urgent[lang])
-            topic = EMERGENCY
-        stories.append(Example(" ".join(p.text for p in parts), topic, lang, parts[0].group))
-    return stories
-
-
 def out_of_fold(data: TrainingData, progress: Callable[[str], None] = lambda _: None) -> OutOfFold:
     """Out-of-fold scores of every phrase, followed by those of the stories made from them."""
     from sklearn.model_selection import GroupKFold
@@ -126,7 +103,7 @@ def out_of_fold(data: TrainingData, progress: Callable[[str], None] = lambda _: 
     texts = data.texts
     folds = list(GroupKFold(n_splits=FOLDS).split(texts, data.topics, data.groups))
     stories = [_stories([data.examples[i] for i in test], rng) for _, test in folds]
-    longs = [_long_stories([data.examples[i] for i in test], rng) for _, test in folds]
+    longs = [long_stories([data.examples[i] for i in test], rng) for _, test in folds]
     long_examples = tuple(s for fold in longs for s in fold)
     long_best = np.zeros(len(long_examples))
     long_predicted = [""] * len(long_examples)
@@ -181,17 +158,6 @@ def out_of_fold(data: TrainingData, progress: Callable[[str], None] = lambda _: 
     )  # fmt: skip
 
 
-def _lowest_meeting(
-    candidates: NDArray[np.float64], rate: Callable[[float], tuple[float, int]], target: float
-) -> float:
-    """The lowest candidate threshold whose rate reaches `target` (with anything above it)."""
-    for value in sorted(candidates.tolist()):
-        achieved, count = rate(value)
-        if count and achieved >= target:
-            return float(value)
-    return float(candidates.max())
-
-
 def choose(data: TrainingData, oof: OutOfFold) -> Thresholds:
     topics = np.array([e.topic for e in oof.examples])
     predicted = np.array(oof.predicted)
@@ -212,7 +178,7 @@ def choose(data: TrainingData, oof: OutOfFold) -> Thresholds:
         chosen = considered & (oof.margin >= value)
         return (float(np.mean(right[chosen])) if chosen.any() else 0.0), int(chosen.sum())
 
-    answer_margin = _lowest_meeting(
+    answer_margin = lowest_meeting(
         np.quantile(oof.margin[considered], np.linspace(0, 0.95, 96)),
         answer_precision,
         ANSWER_PRECISION,
@@ -228,7 +194,7 @@ def choose(data: TrainingData, oof: OutOfFold) -> Thresholds:
     one_word_answer_margin = (
         max(
             answer_margin,
-            _lowest_meeting(
+            lowest_meeting(
                 np.quantile(oof.margin[single], np.linspace(0, 0.95, 96)),
                 one_word_precision,
                 ANSWER_PRECISION,
@@ -251,12 +217,12 @@ def choose(data: TrainingData, oof: OutOfFold) -> Thresholds:
 
     urgent_danger = max(
         possible_danger,
-        _lowest_meeting(
+        lowest_meeting(
             np.quantile(oof.danger, np.linspace(0, 1, 201)), urgent_rate, 1.0 - URGENT_FALSE_RATE
         ),
     )
-    possible_window, urgent_window, window_figures = _window_thresholds(
-        oof, none_score, possible_danger, urgent_danger
+    possible_window, urgent_window, window_figures = window_thresholds(
+        WindowScores.of(oof), none_score, possible_danger, urgent_danger
     )
     langs = np.array([e.lang for e in oof.examples])
     lang_right = np.array(oof.lang_predicted) == langs
@@ -267,7 +233,7 @@ def choose(data: TrainingData, oof: OutOfFold) -> Thresholds:
         return (float(np.mean(lang_right[chosen])) if chosen.any() else 0.0), int(chosen.sum())
 
     finite = oof.lang_margin[multiword & np.isfinite(oof.lang_margin)]
-    language_margin = _lowest_meeting(
+    language_margin = lowest_meeting(
         np.quantile(finite, np.linspace(0, 0.95, 96)), language_precision, LANGUAGE_PRECISION
     )
     answered = considered & (oof.margin >= answer_margin)
@@ -294,6 +260,7 @@ def choose(data: TrainingData, oof: OutOfFold) -> Thresholds:
         "oof_emergency_urgent": float(
             np.mean(eligible[emergency] & (oof.danger[emergency] >= urgent_danger))
         ),
+        "long_stories": float(len(oof.long_examples)),
         **window_figures,
         "oof_language_accuracy": float(np.mean(lang_right)),
         "oof_language_confident_share": float(np.mean(confident_lang[multiword])),
@@ -311,52 +278,6 @@ def choose(data: TrainingData, oof: OutOfFold) -> Thresholds:
         fingerprint=data.fingerprint(),
         figures={k: round(v, 4) for k, v in figures.items()},
     )
-
-
-def _window_thresholds(
-    oof: OutOfFold, none_score: float, possible_danger: float, urgent_danger: float
-) -> tuple[float, float, dict[str, float]]:
-    """`possible_window` and `urgent_window` by the rules of their whole-text twins, over every
-    scored text that has windows (long stories, and the stories long enough), and the figures."""
-    topics = [e.topic for e in oof.examples] + [e.topic for e in oof.long_examples]
-    emergency = np.array([t == EMERGENCY for t in topics])
-    predicted = np.array([*oof.predicted, *oof.long_predicted])
-    best = np.concatenate([oof.best, oof.long_best])
-    whole = np.concatenate([oof.danger, oof.long_danger])
-    window = np.concatenate([oof.window, oof.long_window])
-    read = np.isfinite(window)
-    others = read & ~emergency
-    if not others.any():
-        return possible_danger, urgent_danger, {}
-    possible_window = max(
-        possible_danger, float(np.quantile(window[others], 1.0 - POSSIBLE_FALSE_RATE))
-    )
-    eligible = (predicted == EMERGENCY) | ((best < none_score) & (predicted != OFFTOPIC))
-
-    def urgent_rate(value: float) -> tuple[float, int]:
-        urgent = eligible[others] & ((whole[others] >= urgent_danger) | (window[others] >= value))
-        return 1.0 - float(np.mean(urgent)), int(others.sum())
-
-    urgent_window = max(
-        possible_window,
-        urgent_danger,
-        _lowest_meeting(
-            np.quantile(window[read], np.linspace(0, 1, 201)), urgent_rate, 1.0 - URGENT_FALSE_RATE
-        ),
-    )
-    hidden = read & emergency
-    flagged = (whole >= possible_danger) | (window >= possible_window) | (predicted == EMERGENCY)
-    urgent = eligible & ((whole >= urgent_danger) | (window >= urgent_window))
-    figures = {
-        "long_stories": float(len(oof.long_examples)),
-        "long_emergency_flagged": float(np.mean(flagged[hidden])) if hidden.any() else 0.0,
-        "long_emergency_urgent": float(np.mean(urgent[hidden])) if hidden.any() else 0.0,
-        "long_possible_false_rate": float(
-            np.mean(((whole >= possible_danger) | (window >= possible_window))[others])
-        ),
-        "long_false_urgent": float(np.mean(urgent[others])),
-    }
-    return possible_window, urgent_window, figures
 
 
 def tune(

@@ -31,6 +31,12 @@ def test_a_term_with_tiny_words_must_appear_as_written() -> None:
     assert TERMS.find(words("aide sociale à l'enfance"), "fr") is None
 
 
+def test_a_term_of_filler_words_must_appear_as_written() -> None:
+    terms = DangerTerms({"en": ["help now"]}, {"en": ["help", "now", "i", "for"]})
+    assert terms.find(words("please help now"), "en") == "en"
+    assert terms.find(words("i asked for help but i have no job now"), "en") is None
+
+
 def test_small_typos_are_forgiven_in_the_users_own_language_only() -> None:
     assert TERMS.find(words("me esta pegandoo"), "es") == "es"
     assert TERMS.find(words("me esta pegandoo"), "en") is None
@@ -39,7 +45,7 @@ def test_small_typos_are_forgiven_in_the_users_own_language_only() -> None:
 def test_a_word_of_the_users_language_is_never_read_as_a_typo_of_a_term() -> None:
     terms = DangerTerms({"pt": ["revolver"]})
     assert terms.find(words("ele tem um revolverr"), "pt") == "pt"
-    assert terms.find(words("quero devolver o dinheiro"), "pt", {"devolver"}) is None
+    assert terms.find(words("quero devolver o dinheiro"), "pt", not_typos={"devolver"}) is None
 
 
 def test_a_repeated_word_must_be_repeated() -> None:

@@ -41,6 +41,13 @@ def test_danger_now_is_flagged_as_emergency_in_each_language(
     assert result.decision is Decision.ANSWER
 
 
+@pytest.mark.parametrize(("lang", "text"), [("es", "socorroo"), ("ar", "زوجي يقتلني")])
+def test_a_danger_word_misspelt_in_the_emergency_phrases_is_still_a_typo_of_a_term(
+    matcher: Matcher, lang: str, text: str
+) -> None:
+    assert matcher.match(text, lang).emergency
+
+
 def test_danger_words_are_recognised_whatever_language_the_user_chose(matcher: Matcher) -> None:
     assert matcher.match("socorro me van a matar", "en").emergency
 

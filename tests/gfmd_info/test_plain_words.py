@@ -10,6 +10,11 @@ def test_a_message_of_words_that_carry_no_topic_names_nothing() -> None:
     assert PLAIN.names_nothing(["i", "need", "help"], ["en", None])
 
 
+def test_a_repeated_plea_is_a_cry_not_a_message_that_names_nothing() -> None:
+    assert not PLAIN.names_nothing(["help", "help"], ["en"])
+    assert not PLAIN.names_nothing(["tulong", "tulong", "po"], ["tl"])
+
+
 def test_one_word_that_carries_a_topic_names_something() -> None:
     assert not PLAIN.names_nothing(["help", "me", "passport"], ["en"])
 
