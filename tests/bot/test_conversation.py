@@ -8,7 +8,7 @@ from bot.conversation import Conversation
 from bot.messages import BlockKind, Channel, Inbound, Reply
 from bot.rendering import render_sms_pages
 from bot.state_store import SqlStore
-from gfmd_info.emergency_line import urgent_text
+from gfmd_info.emergency_line import call_line, urgent_text
 from gfmd_info.knowledge import Knowledge
 
 
@@ -221,3 +221,14 @@ def test_a_plea_that_names_nothing_gets_the_call_line_before_the_menu(
     assert reply.urgent and reply.topic is None
     # The menu that asks what about: languages for a new sender, categories for a known one.
     assert {o.id[:2] for o in reply.options} == ({"l:"} if first else {"c:"})
+
+
+def test_a_new_sender_s_call_line_for_possible_danger_is_in_the_language_they_wrote(
+    conversation: Conversation, knowledge: Knowledge
+) -> None:
+    # "tulong po" is too short for a confident language, so no language is chosen for them yet.
+    reply = say(conversation, "tulong po", country="SA")
+    assert reply.blocks[0].kind is BlockKind.URGENT
+    tagalog = call_line(knowledge.content, "tl", "SA")
+    assert tagalog != call_line(knowledge.content, "en", "SA")
+    assert reply.blocks[0].text == tagalog
