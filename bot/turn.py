@@ -281,8 +281,13 @@ class Turn:
         if state.position is Position.NEW and state.language is None:
             answer = self.screens.ask_language(state, greet=True, danger_possible=danger_possible)
         else:
-            sorry = self.conversation.words(state.language)(
-                _("Sorry, I did not understand. Choose a topic:")
+            # Led by the call line ("help me please"), the menu asks what about: no apology.
+            sorry = (
+                ""
+                if danger_possible
+                else self.conversation.words(state.language)(
+                    _("Sorry, I did not understand. Choose a topic:")
+                )
             )
             answer = self.screens.menu(state, sorry, Event.NOT_UNDERSTOOD, danger_possible)
         return self._kept(answer, "unanswered", result)

@@ -221,6 +221,8 @@ def test_a_plea_that_names_nothing_gets_the_call_line_before_the_menu(
     assert reply.urgent and reply.topic is None
     # The menu that asks what about: languages for a new sender, categories for a known one.
     assert {o.id[:2] for o in reply.options} == ({"l:"} if first else {"c:"})
+    if not first:  # the call line, then the question "what about?": no apology between
+        assert [b.kind for b in reply.blocks[:2]] == [BlockKind.URGENT, BlockKind.PROMPT]
 
 
 def test_a_new_sender_s_call_line_for_possible_danger_is_in_the_language_they_wrote(
