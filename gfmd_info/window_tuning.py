@@ -23,7 +23,7 @@ from gfmd_info.training_data import EMERGENCY, OFFTOPIC, Example
 
 POSSIBLE_FALSE_RATE = 0.05
 URGENT_FALSE_RATE = 0.02
-LONG_STORIES_PER_FOLD = 1000
+LONG_STORIES_PER_FOLD = 3000
 LONG_STORY_PHRASES = (4, 8)
 # The share of long stories that hide one emergency phrase among the others.
 LONG_STORY_EMERGENCY_SHARE = 0.3
