@@ -45,17 +45,14 @@ class DangerTerms:
     def __init__(
         self,
         terms_by_lang: Mapping[str, Iterable[str]],
-        filler_by_lang: Mapping[str, Iterable[str]] | None = None,
+        fillers: Mapping[str, Container[str]] | None = None,
     ) -> None:
+        """`fillers`: per language, its normalised words that carry no topic."""
         self._terms: list[DangerTerm] = []
         self._by_word: dict[str, list[int]] = defaultdict(list)
         self._by_deletion: dict[str, set[str]] = defaultdict(set)
-        fillers = {
-            lang: {w for word in words for w in normalise(word).split()}
-            for lang, words in (filler_by_lang or {}).items()
-        }
         for lang, terms in terms_by_lang.items():
-            filler = fillers.get(lang, set())
+            filler = (fillers or {}).get(lang, ())
             for term in terms:
                 words = normalise(term).split()
                 if not words:

@@ -159,29 +159,23 @@ class Matcher:
         if self._emergency >= 0:
             models.topics.prepare_windows(self._emergency)
         self._langs = frozenset(lexicons)
-        self._danger = DangerTerms(
-            {code: lex.emergency_terms for code, lex in lexicons.items()},
-            {code: lex.stopwords for code, lex in lexicons.items()},
-        )
         self._plain = PlainWords({code: lex.stopwords for code, lex in lexicons.items()})
-        self._vocabularies = {
-            code: frozenset(
-                w for ps in lex.phrases.values() for p in ps for w in normalise_content(p).split()
-            )
-            for code, lex in lexicons.items()
-        }
-        # Words that are surely not typos of a danger word: the emergency topic's own phrases
-        # hold misspelt danger words ("socorroo"), so they are left out.
-        self._calm_words = {
-            code: frozenset(
-                w
-                for topic, ps in lex.phrases.items()
-                if topic != EMERGENCY
-                for p in ps
-                for w in normalise_content(p).split()
-            )
-            for code, lex in lexicons.items()
-        }
+        self._danger = DangerTerms(
+            {code: lex.emergency_terms for code, lex in lexicons.items()}, self._plain.by_lang
+        )
+        # Per language: every word of its phrases, and those outside the emergency topic, which
+        # are surely no typos of a danger word (the emergency phrases hold "socorroo").
+        self._vocabularies: dict[str, frozenset[str]] = {}
+        self._calm_words: dict[str, frozenset[str]] = {}
+        for code, lex in lexicons.items():
+            calm: set[str] = set()
+            alarmed: set[str] = set()
+            for topic, phrases in lex.phrases.items():
+                words = alarmed if topic == EMERGENCY else calm
+                for phrase in phrases:
+                    words.update(normalise_content(phrase).split())
+            self._calm_words[code] = frozenset(calm)
+            self._vocabularies[code] = frozenset(calm | alarmed)
 
     @property
     def languages(self) -> list[str]:

@@ -15,7 +15,8 @@ from gfmd_info.normalise import normalise
 
 class PlainWords:
     def __init__(self, stopwords_by_lang: Mapping[str, Iterable[str]]) -> None:
-        self._by_lang = {
+        # Per language, its filler words as messages are normalised.
+        self.by_lang = {
             lang: frozenset(w for word in words for w in normalise(word).split())
             for lang, words in stopwords_by_lang.items()
         }
@@ -28,6 +29,6 @@ class PlainWords:
             return True
         if len(set(words)) < len(words):
             return False  # "help help", "tulong tulong": a repeated plea is a cry
-        known = [self._by_lang[lang] for lang in langs if lang in self._by_lang]
-        pools = known or list(self._by_lang.values())
+        known = [self.by_lang[lang] for lang in langs if lang in self.by_lang]
+        pools = known or list(self.by_lang.values())
         return any(all(w in pool for w in words) for pool in pools)

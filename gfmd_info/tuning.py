@@ -28,7 +28,7 @@ from __future__ import annotations
 
 import random
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import numpy as np
 from numpy.typing import NDArray
@@ -42,6 +42,7 @@ from gfmd_info.training_data import EMERGENCY, OFFTOPIC, Example, TrainingData, 
 from gfmd_info.window_tuning import (
     POSSIBLE_FALSE_RATE,
     URGENT_FALSE_RATE,
+    Row,
     WindowScores,
     long_stories,
     lowest_meeting,
@@ -66,12 +67,7 @@ class OutOfFold:
     lang_predicted: list[str]
     lang_margin: NDArray[np.float64]
     lang_twins: NDArray[np.bool_]
-    # Long stories (`_long_stories`), scored only for the window thresholds.
-    long_examples: tuple[Example, ...] = ()
-    long_best: NDArray[np.float64] = field(default_factory=lambda: np.zeros(0))
-    long_predicted: list[str] = field(default_factory=list)
-    long_danger: NDArray[np.float64] = field(default_factory=lambda: np.zeros(0))
-    long_window: NDArray[np.float64] = field(default_factory=lambda: np.zeros(0))
+    long: WindowScores  # long stories (`window_tuning`), scored only for the window thresholds
 
 
 def _stories(held_out: Sequence[Example], rng: random.Random) -> list[Example]:
@@ -104,12 +100,7 @@ def out_of_fold(data: TrainingData, progress: Callable[[str], None] = lambda _: 
     folds = list(GroupKFold(n_splits=FOLDS).split(texts, data.topics, data.groups))
     stories = [_stories([data.examples[i] for i in test], rng) for _, test in folds]
     longs = [long_stories([data.examples[i] for i in test], rng) for _, test in folds]
-    long_examples = tuple(s for fold in longs for s in fold)
-    long_best = np.zeros(len(long_examples))
-    long_predicted = [""] * len(long_examples)
-    long_danger = np.zeros(len(long_examples))
-    long_window = np.zeros(len(long_examples))
-    long_offset = 0
+    long_rows: list[Row] = []
     scored = [*data.examples, *(s for fold in stories for s in fold)]
     n = len(scored)
     best = np.zeros(n)
@@ -147,14 +138,13 @@ def out_of_fold(data: TrainingData, progress: Callable[[str], None] = lambda _: 
         for story in longs[fold - 1]:
             scores = topics.decision(story.text)
             top = int(np.argmax(scores))
-            long_best[long_offset] = scores[top]
-            long_predicted[long_offset] = topics.classes[top]
             read = danger_scores(topics, story.text.split(), scores, emergency)
-            long_danger[long_offset], long_window[long_offset] = read.whole, read.window
-            long_offset += 1
+            long_rows.append(
+                (story.topic, topics.classes[top], float(scores[top]), read.whole, read.window)
+            )
     return OutOfFold(
         tuple(scored), best, margin, predicted, danger, window, lang_predicted, lang_margin,
-        twins, long_examples, long_best, long_predicted, long_danger, long_window,
+        twins, WindowScores.of(long_rows),
     )  # fmt: skip
 
 
@@ -222,7 +212,12 @@ def choose(data: TrainingData, oof: OutOfFold) -> Thresholds:
         ),
     )
     possible_window, urgent_window, window_figures = window_thresholds(
-        WindowScores.of(oof), none_score, possible_danger, urgent_danger
+        WindowScores.of(
+            zip(topics, oof.predicted, oof.best, oof.danger, oof.window, strict=True)
+        ).joined(oof.long),
+        none_score,
+        possible_danger,
+        urgent_danger,
     )
     langs = np.array([e.lang for e in oof.examples])
     lang_right = np.array(oof.lang_predicted) == langs
@@ -260,7 +255,7 @@ def choose(data: TrainingData, oof: OutOfFold) -> Thresholds:
         "oof_emergency_urgent": float(
             np.mean(eligible[emergency] & (oof.danger[emergency] >= urgent_danger))
         ),
-        "long_stories": float(len(oof.long_examples)),
+        "long_stories": float(len(oof.long)),
         **window_figures,
         "oof_language_accuracy": float(np.mean(lang_right)),
         "oof_language_confident_share": float(np.mean(confident_lang[multiword])),

@@ -12,9 +12,8 @@ others) and the ordinary stories long enough.
 from __future__ import annotations
 
 import random
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass
-from typing import Protocol
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, fields
 
 import numpy as np
 from numpy.typing import NDArray
@@ -52,22 +51,14 @@ def long_stories(held_out: Sequence[Example], rng: random.Random) -> list[Exampl
     return stories
 
 
-class _Scored(Protocol):
-    examples: tuple[Example, ...]
-    best: NDArray[np.float64]
-    predicted: list[str]
-    danger: NDArray[np.float64]
-    window: NDArray[np.float64]
-    long_examples: tuple[Example, ...]
-    long_best: NDArray[np.float64]
-    long_predicted: list[str]
-    long_danger: NDArray[np.float64]
-    long_window: NDArray[np.float64]
+# One scored text: its topic, the class the model put first, that class's score, and the
+# emergency score of the whole text and the highest over its windows.
+Row = tuple[str, str, float, float, float]
 
 
 @dataclass(frozen=True)
 class WindowScores:
-    """Out-of-fold scores of every text, phrases, stories and long stories together."""
+    """Out-of-fold scores of texts, for the window thresholds."""
 
     emergency: NDArray[np.bool_]  # the text is an emergency
     predicted: NDArray[np.str_]  # its top class
@@ -76,14 +67,22 @@ class WindowScores:
     window: NDArray[np.float64]  # the highest over its windows (-inf: none)
 
     @classmethod
-    def of(cls, oof: _Scored) -> WindowScores:
-        topics = [e.topic for e in (*oof.examples, *oof.long_examples)]
+    def of(cls, rows: Iterable[Row]) -> WindowScores:
+        rows = list(rows)
         return cls(
-            np.array([t == EMERGENCY for t in topics]),
-            np.array([*oof.predicted, *oof.long_predicted]),
-            np.concatenate([oof.best, oof.long_best]),
-            np.concatenate([oof.danger, oof.long_danger]),
-            np.concatenate([oof.window, oof.long_window]),
+            np.array([topic == EMERGENCY for topic, *_ in rows], dtype=np.bool_),
+            np.array([row[1] for row in rows], dtype=np.str_),
+            np.array([row[2] for row in rows], dtype=np.float64),
+            np.array([row[3] for row in rows], dtype=np.float64),
+            np.array([row[4] for row in rows], dtype=np.float64),
+        )
+
+    def __len__(self) -> int:
+        return len(self.emergency)
+
+    def joined(self, other: WindowScores) -> WindowScores:
+        return WindowScores(
+            *(np.concatenate([getattr(self, f.name), getattr(other, f.name)]) for f in fields(self))
         )
 
 
